@@ -1,0 +1,141 @@
+"""The App object: the one seam that the CLI, the web app and the tests all use.
+
+Faces translate arguments into App calls and App results into text, JSON or HTTP; nothing
+below the App knows which face called it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from caopan.domain.clock import now_ms
+from caopan.domain.entities import Merchant, Provider
+from caopan.domain.errors import AlreadyExists, NotFound
+from caopan.engine.backend import Engine, connect, default_url, normalize_url
+from caopan.ingest import quarantine
+from caopan.ingest.files import FileReport, check_readable, ingest_file
+
+FileProgress = Callable[[Path, int], None]
+
+
+class App:
+    """caopan over one store."""
+
+    def __init__(self, db: str | None = None) -> None:
+        self.url = normalize_url(db) if db else default_url()
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = connect(self.url)
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- store ---------------------------------------------------------------------------
+
+    def init_db(self) -> list[str]:
+        """Create the schema; return the tables created (none if it existed)."""
+        engine = connect(self.url, create=False)
+        self._engine = engine
+        return engine.ensure_schema()
+
+    def table_counts(self) -> dict[str, int]:
+        return {
+            name: int(self.engine.con.table(name).count().to_pyarrow().as_py())
+            for name in sorted(self.engine.con.list_tables())
+            if not name.startswith("ibis_")
+        }
+
+    # -- parties -------------------------------------------------------------------------
+
+    def add_provider(self, provider: Provider) -> bool:
+        """Store a provider; False if the same one is already stored."""
+        return self._add("providers", "provider_id", provider.provider_id, asdict(provider))
+
+    def providers(self) -> list[dict[str, Any]]:
+        return self._rows("providers", "provider_id")
+
+    def add_merchant(self, merchant: Merchant) -> bool:
+        """Store a merchant; False if the same one is already stored."""
+        if merchant.provider_id is not None:
+            self._require("providers", "provider_id", merchant.provider_id)
+        return self._add("merchants", "merchant_id", merchant.merchant_id, asdict(merchant))
+
+    def merchants(self, provider_id: str | None = None) -> list[dict[str, Any]]:
+        rows = self._rows("merchants", "merchant_id")
+        if provider_id is not None:
+            rows = [r for r in rows if r["provider_id"] == provider_id]
+        return rows
+
+    def _require(self, table: str, key: str, value: str) -> None:
+        t = self.engine.table(table)
+        if t.filter(t[key] == value).count().to_pyarrow().as_py() == 0:
+            raise NotFound(f"{table[:-1]} {value!r} does not exist")
+
+    def _add(self, table: str, key: str, value: str, record: dict[str, object]) -> bool:
+        t = self.engine.table(table)
+        existing = t.filter(t[key] == value).drop("created_at").to_pyarrow().to_pylist()
+        if existing:
+            if existing[0] != {k: record.get(k) for k in existing[0]}:
+                raise AlreadyExists(
+                    f"{table[:-1]} {value!r} already exists with other details: {existing[0]}"
+                )
+            return False
+        row = {**record, "created_at": now_ms()}
+        schema = self.engine.arrow_schema(table)
+        self.engine.insert(table, pa.Table.from_pylist([row], schema=schema))
+        return True
+
+    def _rows(self, table: str, key: str) -> list[dict[str, Any]]:
+        t = self.engine.table(table)
+        return list(t.order_by(ibis.asc(key)).to_pyarrow().to_pylist())
+
+    # -- events --------------------------------------------------------------------------
+
+    def ingest_event_files(
+        self, paths: Sequence[Path], progress: FileProgress | None = None
+    ) -> list[FileReport]:
+        """Ingest NDJSON event files in order; every path is checked before any is read."""
+        for path in paths:
+            check_readable(path)
+        return [ingest_file(self.engine, path, _per_file(progress, path)) for path in paths]
+
+    def quarantine(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        return quarantine.listing(self.engine, source, limit)
+
+    def quarantine_count(self) -> int:
+        return quarantine.count(self.engine)
+
+    def session_summaries(self) -> list[dict[str, Any]]:
+        """Per stored session: events, first and last instant, distinct viewers who entered."""
+        ev = self.engine.table("live_events")
+        summary = ev.group_by("session_id").aggregate(
+            events=ev.count(),
+            start=ev.ts.min(),
+            last=ev.ts.max(),
+            viewers=ev.user_id.nunique(where=ev.type == "enter"),
+        )
+        return list(summary.order_by("session_id").to_pyarrow().to_pylist())
+
+
+def _per_file(progress: FileProgress | None, path: Path) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    return lambda done: progress(path, done)

@@ -1,0 +1,179 @@
+"""The engine port: connect to a store by URL and create the canonical schema on it.
+
+* `duckdb:///path/to/file.duckdb` — the default, an embedded single-file store;
+  `duckdb://:memory:` (or `duckdb://`) keeps everything in memory.
+* `pyspark://local` — Spark in local mode (needs Java); `?warehouse=DIR` sets where its tables
+  live (default `./spark-warehouse`).
+* any other URL is handed to `ibis.connect` unchanged.
+
+The rest of caopan speaks Ibis expressions to `Engine.con` and never imports a backend.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+from ibis.backends import BaseBackend
+
+from caopan.domain.errors import EngineError, InvalidInput
+from caopan.engine.schema import SCHEMA_VERSION, TABLES, schema_of
+
+DEFAULT_DB = "caopan.duckdb"
+
+
+def default_url() -> str:
+    """`CAOPAN_DB` if set (a URL or a plain path), else `./caopan.duckdb`."""
+    return normalize_url(os.environ.get("CAOPAN_DB") or DEFAULT_DB)
+
+
+def normalize_url(url_or_path: str) -> str:
+    """Turn a plain file path into a `duckdb:///` URL; leave URLs as they are.
+
+    >>> normalize_url("data/shop.duckdb")
+    'duckdb:///data/shop.duckdb'
+    >>> normalize_url("pyspark://local")
+    'pyspark://local'
+    """
+    if "://" in url_or_path:
+        return url_or_path
+    return f"duckdb:///{url_or_path}"
+
+
+@dataclass
+class Engine:
+    """A connected store: the Ibis backend plus what caopan needs to know about it."""
+
+    url: str
+    kind: str
+    con: BaseBackend
+    _arrow_schemas: dict[str, pa.Schema] = field(default_factory=dict, repr=False)
+
+    def ensure_schema(self) -> list[str]:
+        """Create every canonical table that is missing; return the names created."""
+        existing = set(self.con.list_tables())
+        created = []
+        for name in TABLES:
+            if name not in existing:
+                self.con.create_table(name, schema=schema_of(name))
+                created.append(name)
+        if "caopan_meta" in created:
+            self.insert(
+                "caopan_meta",
+                pa.table({"key": ["schema_version"], "value": [str(SCHEMA_VERSION)]}),
+            )
+        return created
+
+    def has_schema(self) -> bool:
+        return set(TABLES) <= set(self.con.list_tables())
+
+    def table(self, name: str) -> ir.Table:
+        if name not in TABLES:
+            raise InvalidInput(f"unknown table {name!r}")
+        return self.con.table(name)
+
+    def arrow_schema(self, name: str) -> pa.Schema:
+        if name not in self._arrow_schemas:
+            self._arrow_schemas[name] = schema_of(name).to_pyarrow()
+        return self._arrow_schemas[name]
+
+    def conform(self, name: str, rows: pa.Table) -> pa.Table:
+        """Select and cast `rows` to the table's columns; missing columns become nulls."""
+        schema = self.arrow_schema(name)
+        columns = [
+            rows.column(f.name).cast(f.type)
+            if f.name in rows.column_names
+            else pa.nulls(rows.num_rows, f.type)
+            for f in schema
+        ]
+        return pa.Table.from_arrays(columns, schema=schema)
+
+    def insert(self, name: str, rows: pa.Table | ir.Table) -> None:
+        """Append rows (an Arrow table or an Ibis expression with the table's columns)."""
+        if isinstance(rows, pa.Table):
+            if rows.num_rows == 0:
+                return
+            rows = ibis.memtable(self.conform(name, rows))
+        self.con.insert(name, rows)
+
+    def to_arrow(self, expr: ir.Table) -> pa.Table:
+        return expr.to_pyarrow()
+
+    def close(self) -> None:
+        disconnect = getattr(self.con, "disconnect", None)
+        if disconnect is not None:
+            disconnect()
+
+
+def _connect_duckdb(url: str) -> Engine:
+    parsed = urlparse(url)
+    path = parsed.path if not parsed.netloc else parsed.netloc + parsed.path
+    if path.startswith("/") and not url.startswith("duckdb:////"):
+        path = path[1:]
+    if path in ("", ":memory:"):
+        con = ibis.duckdb.connect()
+    else:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = ibis.duckdb.connect(database=path)
+        except Exception as exc:  # duckdb raises its own IOException family
+            raise EngineError(f"cannot open the DuckDB store {path}: {exc}") from exc
+    return Engine(url=url, kind="duckdb", con=con)
+
+
+def spark_session(warehouse: str) -> Any:
+    """A local-mode SparkSession bound to loopback, quiet, with its own warehouse folder."""
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise EngineError("Spark is not installed: install caopan with the [spark] extra") from exc
+    builder = (
+        SparkSession.builder.master("local[2]")
+        .appName("caopan")
+        .config("spark.sql.warehouse.dir", str(Path(warehouse).resolve()))
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.driver.memory", "2g")
+    )
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _connect_spark(url: str) -> Engine:
+    parsed = urlparse(url)
+    if parsed.netloc not in ("local", ""):
+        raise InvalidInput(f"only Spark local mode is built in (pyspark://local), not {url}")
+    options = parse_qs(parsed.query)
+    warehouse = options.get("warehouse", [os.environ.get("CAOPAN_SPARK_WAREHOUSE", "")])[0]
+    session = spark_session(warehouse or "spark-warehouse")
+    return Engine(url=url, kind="spark", con=ibis.pyspark.connect(session))
+
+
+def connect(url: str | None = None, *, create: bool = True) -> Engine:
+    """Connect to the store at `url` (default: `default_url()`), creating the schema."""
+    url = normalize_url(url) if url else default_url()
+    scheme = url.split("://", 1)[0]
+    if scheme == "duckdb":
+        engine = _connect_duckdb(url)
+    elif scheme == "pyspark":
+        engine = _connect_spark(url)
+    else:
+        try:
+            engine = Engine(url=url, kind=scheme, con=ibis.connect(url))
+        except Exception as exc:
+            raise EngineError(f"cannot connect to {url}: {exc}") from exc
+    if create:
+        engine.ensure_schema()
+    return engine
