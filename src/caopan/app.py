@@ -16,10 +16,12 @@ import pyarrow as pa
 
 from caopan.domain.clock import now_ms
 from caopan.domain.entities import Merchant, Provider
-from caopan.domain.errors import AlreadyExists, NotFound
+from caopan.domain.errors import AlreadyExists, InvalidInput, NotFound
 from caopan.engine.backend import Engine, connect, default_url, normalize_url
 from caopan.ingest import quarantine
 from caopan.ingest.files import FileReport, check_readable, ingest_file
+from caopan.sim import history, replay
+from caopan.sim.world import WorldSpec
 
 FileProgress = Callable[[Path, int], None]
 
@@ -122,6 +124,37 @@ class App:
 
     def quarantine_count(self) -> int:
         return quarantine.count(self.engine)
+
+    # -- simulation ----------------------------------------------------------------------
+
+    def simulate(
+        self,
+        spec: WorldSpec,
+        progress: history.Progress | None = None,
+        events_out: Path | None = None,
+        events_format: str = "parquet",
+    ) -> history.Summary:
+        """Build a simulated world and its history into the store."""
+        if events_format not in ("parquet", "ndjson"):
+            raise InvalidInput(f"--events-format must be parquet or ndjson (got {events_format!r})")
+        engine = self.engine
+        if engine.kind == "duckdb":  # bulk load: row order of plain scans is not promised anyway
+            engine.con.raw_sql("SET preserve_insertion_order = false")
+        try:
+            return history.populate(engine, spec, progress, events_out, events_format)
+        finally:
+            if engine.kind == "duckdb":
+                engine.con.raw_sql("SET preserve_insertion_order = true")
+
+    def replay(
+        self, events: pa.Table, speed: float, url: str | None = None, token: str | None = None
+    ) -> replay.ReplayStats:
+        """Send events at wall-clock pace (× speed) to a server's intake, or into this store."""
+        if url is not None:
+            if not token:
+                raise InvalidInput("--token is needed to post to a server")
+            return replay.replay(events, replay.http_sink(url, token), speed)
+        return replay.replay(events, replay.store_sink(self.engine, now_ms), speed)
 
     def session_summaries(self) -> list[dict[str, Any]]:
         """Per stored session: events, first and last instant, distinct viewers who entered."""

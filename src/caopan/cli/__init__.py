@@ -1,0 +1,57 @@
+"""The `caopan` command: a thin translation of arguments into App calls.
+
+Errors go to stderr with a non-zero exit; stdout carries only results (JSON with `--json`).
+Exit codes: 0 done; 1 refused (a caopan error: bad input, missing thing); 2 usage;
+3 done, but some lines were rejected or conflicting (they are in quarantine).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from caopan.cli.common import EXIT_REFUSED, State, err
+from caopan.cli.ingest import ingest_app, quarantine_app
+from caopan.cli.simulate import simulate_app
+from caopan.cli.store import db_app, merchant_app, provider_app
+from caopan.domain.errors import CaopanError
+
+app = typer.Typer(
+    name="caopan",
+    help="操盘 caopan — operator system for live-commerce service providers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_app, name="db")
+app.add_typer(provider_app, name="provider")
+app.add_typer(merchant_app, name="merchant")
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(simulate_app, name="simulate")
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="CAOPAN_DB",
+            help="Store URL or path: duckdb:///file.duckdb (default ./caopan.duckdb), "
+            "pyspark://local, or any Ibis URL.",
+        ),
+    ] = None,
+) -> None:
+    State.db = db
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI, translating caopan errors into a message on stderr and exit code 1."""
+    try:
+        app(args=argv)
+    except CaopanError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(EXIT_REFUSED)
