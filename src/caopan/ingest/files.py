@@ -84,16 +84,19 @@ def check_readable(path: Path) -> None:
 
 
 @contextmanager
-def open_events(path: Path) -> Iterator[BinaryIO]:
-    """Open a file for reading bytes, decompressing gzip transparently."""
+def open_events(path: Path) -> Iterator[tuple[BinaryIO, BinaryIO]]:
+    """Open a file for reading bytes, decompressing gzip transparently.
+
+    Yields the stream to read and the raw file under it (whose position is the progress).
+    """
     with path.open("rb") as raw:
         magic = raw.read(2)
         raw.seek(0)
         if magic == GZIP_MAGIC:
-            with gzip.open(raw, "rb") as unzipped:
-                yield unzipped  # type: ignore[misc]
+            with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+                yield unzipped, raw  # type: ignore[misc]
         else:
-            yield raw
+            yield raw, raw
 
 
 def _binary(head: bytes) -> bool:
@@ -118,7 +121,7 @@ def ingest_file(engine: Engine, path: Path, progress: Progress | None = None) ->
     source = str(path)
     report = FileReport(file=source)
     received_at = now_ms()
-    with path.open("rb") as raw_file, open_events(path) as stream:
+    with open_events(path) as (stream, raw_file):
         try:
             head = stream.read(SNIFF_BYTES)
         except (OSError, EOFError) as exc:

@@ -17,7 +17,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Final
+from typing import Any, BinaryIO, Final
 
 import numpy as np
 import pyarrow as pa
@@ -67,21 +67,29 @@ class Block:
     data: bytes
 
 
-def read_blocks(stream: BinaryIO, chunk: int = READ_CHUNK) -> Iterator[Block | Rejection]:
-    """Cut a byte stream into blocks of whole lines; over-long lines come out as rejections."""
-    line = 1
+def read_blocks(
+    stream: BinaryIO, chunk: int = READ_CHUNK, first_line: int = 1
+) -> Iterator[Block | Rejection]:
+    """Cut a byte stream into blocks of whole lines; over-long lines come out as rejections.
+
+    A UTF-8 byte-order mark at the very start is dropped, however the stream's reads fall.
+    """
+    line = first_line
     buf = bytearray()
-    first = True
+    bom_checked = False
     while True:
         data = stream.read(chunk)
-        if first:
-            data = data.removeprefix(UTF8_BOM)
-            first = False
+        buf += data
+        if not bom_checked and (len(buf) >= len(UTF8_BOM) or not data):
+            if buf.startswith(UTF8_BOM):
+                del buf[: len(UTF8_BOM)]
+            bom_checked = True
         if not data:
             if buf:
                 yield Block(line, bytes(buf))
             return
-        buf += data
+        if not bom_checked:
+            continue
         cut = buf.rfind(b"\n")
         if cut < 0:
             if len(buf) > MAX_LINE_BYTES:
@@ -138,7 +146,7 @@ def parse_bytes(data: bytes, first_line: int = 1) -> Parsed:
     """Type and validate a whole body held in memory (an HTTP request, a test)."""
     results = [
         parse_block(item) if isinstance(item, Block) else Parsed(_empty(), [item])
-        for item in read_blocks(io.BytesIO(data))
+        for item in read_blocks(io.BytesIO(data), first_line=first_line)
     ]
     if not results:
         return Parsed(_empty(), [])
@@ -216,6 +224,7 @@ def _fast_path(data: bytes, first_line: int) -> pa.Table | None:
     if np.any(last < starts) or np.any(arr[starts] != 123) or np.any(arr[last] != 125):
         return None
     try:
+        data.decode("utf-8")  # Arrow's reader does not check UTF-8 inside strings
         table = pj.read_json(io.BytesIO(data), read_options=_READ, parse_options=_PARSE)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
@@ -224,9 +233,11 @@ def _fast_path(data: bytes, first_line: int) -> pa.Table | None:
     extra: pa.Array
     if table.num_columns > len(FIELDS):
         lines = data.split(b"\n")
-        extra = pa.array(
-            [_extra_json(json.loads(line)) for line in lines[: len(ends)]], pa.string()
-        )
+        try:
+            objects = [_strict_loads(line.decode("utf-8")) for line in lines[: len(ends)]]
+        except ValueError:  # NaN or Infinity in an unknown field: the slow path says why
+            return None
+        extra = pa.array([_extra_json(obj) for obj in objects], pa.string())
     else:
         extra = pa.nulls(table.num_rows, pa.string())
     numbers = pa.array(np.arange(first_line, first_line + len(ends), dtype=np.int64))
@@ -256,6 +267,11 @@ def _strict_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 def _no_constants(name: str) -> object:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _strict_loads(text: str) -> Any:
+    """`json.loads` that refuses NaN, Infinity and keys given twice."""
+    return json.loads(text, object_pairs_hook=_strict_object, parse_constant=_no_constants)
 
 
 def _slow_path(lines: list[bytes], first_line: int) -> tuple[pa.Table, list[Rejection], int]:
@@ -323,7 +339,8 @@ def validate(table: pa.Table, raw_of: RawLines | None = None) -> tuple[pa.Table,
             problems.append((values, field, reason))
 
     kind = table.column("type")
-    flag(pc.invert(pc.is_in(kind, pa.array(EVENT_TYPES))), "type", "unknown type")
+    flag(pc.is_null(kind), "type", "missing")
+    flag(pc.invert(pc.is_in(kind, pa.array(EVENT_TYPES), skip_nulls=True)), "type", "unknown type")
     for name in FIELDS:
         column = table.column(name)
         needed = pc.is_in(kind, pa.array(_types_requiring(name), pa.string()))
