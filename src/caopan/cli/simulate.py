@@ -125,7 +125,7 @@ def simulate_replay(
     events = simulate_room(room, np.random.default_rng([seed, 10]))
     table = frames.to_arrow(room.session_id, events, room.products)
     with open_app() as app:
-        stats = app.replay(table.drop_columns(["extra"]), speed, to, token)
+        stats = app.replay(table, speed, to, token)
     err.print(
         f"{room.session_id}: replayed {stats.events:,} events in {stats.batches:,} batches "
         f"over {stats.seconds:,.1f} s",

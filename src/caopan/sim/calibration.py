@@ -121,6 +121,8 @@ DWELL_SIGMA: Final = 1.15
 """Log-normal sigma of visit lengths: a long tail of viewers who stay for the whole show."""
 
 FOLLOWER_DWELL_FACTOR: Final = 1.8
+FEED_FOLLOWER_SHARE_MAX: Final = 0.3
+"""At most this share of feed (non-private) impressions reaches the account's own followers."""
 RE_ENTRY_RATE: Final = 0.09
 """Share of visits followed by a re-entry of the same viewer later in the session."""
 
@@ -133,7 +135,7 @@ NOTIFY_RATE: Final = 0.012
 PAID_ORDER_RATE: Final = 0.86
 """Share of created orders that get paid (the rest are abandoned: 压单 then cancelled)."""
 
-REFUND_DELAY_HOURS: Final = (4.0, 1.1)
+REFUND_DELAY_HOURS: Final = (20.0, 1.1)
 """Refund delay after payment: log-normal (median hours, sigma)."""
 
 TALENT_LAYERS: Final[dict[str, tuple[int, int]]] = {

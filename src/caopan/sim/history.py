@@ -9,6 +9,7 @@ order statuses are as of then.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -215,7 +216,7 @@ class _ChunkWriter:
         self.engine.insert("live_events", events)
         self.engine.insert("live_sessions", _sessions_table(self.sessions))
         orders, lines, refunds, spend = derive(
-            events, self.sessions, self.merchant_of, self.horizon, self.chunk
+            events, self.sessions, self.merchant_of, self.horizon, self.world.spec.seed
         )
         for name, table in (
             ("orders", orders),
@@ -263,10 +264,13 @@ def derive(
     sessions: list[Session],
     merchant_of: dict[str, str],
     horizon: int,
-    chunk: int,
+    seed: int,
 ) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
-    """Orders, order lines, refunds and ad spend implied by a chunk of events."""
-    rng = np.random.default_rng([chunk, 5])
+    """Orders, order lines, refunds and ad spend implied by a chunk of events.
+
+    What is drawn here (shipping and receipt times, refund reasons) depends only on the world's
+    seed and the order's id, not on how the events were cut into chunks.
+    """
     kind = events.column("type")
     created = events.filter(pc.equal(kind, "order_created")).select(
         ["session_id", "order_id", "user_id", "product_id", "quantity", "amount_fen", "ts"]
@@ -281,8 +285,10 @@ def derive(
     talent = [meta[s].merchant_id is None for s in session_ids]
     paid_at = orders.column("paid_at").to_numpy(zero_copy_only=False)
     paid_at = np.where(np.isnan(paid_at.astype(float)), -1, paid_at).astype(np.int64)
-    shipped = paid_at + rng.integers(6, 60, n) * 3_600_000
-    received = shipped + rng.integers(1, 5, n) * MS_PER_DAY
+    order_ids = orders.column("order_id").to_pylist()
+    draws = np.array([_draw(seed, "ship", o) for o in order_ids], np.int64).reshape(n)
+    shipped = paid_at + (6 + draws % 54) * 3_600_000
+    received = shipped + (1 + (draws // 54) % 4) * MS_PER_DAY
     refunds = events.filter(pc.equal(kind, "refund")).select(
         ["event_id", "order_id", "amount_fen", "ts"]
     )
@@ -357,8 +363,8 @@ def derive(
             "amount_fen": refunds.column("amount_fen"),
             "refunded_at": refunds.column("ts"),
             "reason": [
-                REFUND_REASONS[int(k)]
-                for k in rng.integers(0, len(REFUND_REASONS), refunds.num_rows)
+                REFUND_REASONS[_draw(seed, "reason", r) % len(REFUND_REASONS)]
+                for r in refunds.column("event_id").to_pylist()
             ],
         }
     )
@@ -375,6 +381,11 @@ def derive(
         }
     )
     return order_table, lines, refund_table, spend_table
+
+
+def _draw(seed: int, purpose: str, key: str) -> int:
+    """A stable pseudo-random number for (seed, purpose, key)."""
+    return zlib.crc32(f"{seed}:{purpose}:{key}".encode())
 
 
 def write_ndjson(table: pa.Table, path: Path) -> None:

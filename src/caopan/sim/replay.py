@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from caopan.domain.errors import EngineError, InvalidInput
 from caopan.engine import event_log
 from caopan.engine.backend import Engine
+from caopan.ingest.ndjson import BATCH_SCHEMA
 
 Sink = Callable[[pa.Table], None]
 
@@ -72,10 +73,20 @@ def store_sink(engine: Engine, ingested_at: Callable[[], int]) -> Sink:
 
     def send(batch: pa.Table) -> None:
         nonlocal line
-        rows = batch.drop_columns([c for c in ("ingested_at",) if c in batch.column_names])
-        numbers = pa.array(np.arange(line + 1, line + 1 + rows.num_rows, dtype=np.int64))
-        line += rows.num_rows
-        event_log.append(engine, rows.append_column("line", numbers), ingested_at())
+        numbers = pa.array(np.arange(line + 1, line + 1 + batch.num_rows, dtype=np.int64))
+        line += batch.num_rows
+        columns = {name: batch.column(name) for name in batch.column_names}
+        columns["line"] = numbers
+        rows = pa.Table.from_arrays(
+            [
+                columns[f.name].cast(f.type)
+                if f.name in columns
+                else pa.nulls(batch.num_rows, f.type)
+                for f in BATCH_SCHEMA
+            ],
+            schema=BATCH_SCHEMA,
+        )
+        event_log.append(engine, rows, ingested_at())
 
     return send
 

@@ -184,15 +184,17 @@ def _plan(
     roles = np.array([p.role for p in room.products])
     order = _explain_order(roles, rng)
     t, k = int(rng.integers(1, 4)), 0
+    previous_end = room.start_ms
     while t < m - 1 and n_products:
         length = int(rng.integers(3, 10))
         product = int(order[k % len(order)])
         stop = min(t + length, m - 1)
         explain[t:stop] = product
-        start_ms = room.start_ms + t * MS_MIN + int(rng.integers(0, 20_000))
-        stop_ms = room.start_ms + stop * MS_MIN + int(rng.integers(0, 20_000))
+        start_ms = max(room.start_ms + t * MS_MIN + int(rng.integers(0, 20_000)), previous_end + 1)
+        stop_ms = max(room.start_ms + stop * MS_MIN + int(rng.integers(0, 20_000)), start_ms + 1)
+        previous_end = min(stop_ms, end - 1)
         out.add(np.array([start_ms]), "explain_start", product=product)
-        out.add(np.array([min(stop_ms, end - 1)]), "explain_end", product=product)
+        out.add(np.array([previous_end]), "explain_end", product=product)
         t, k = stop + int(rng.integers(0, 2)), k + 1
     for minute in range(int(rng.integers(3, 9)), m, int(rng.integers(35, 60))):
         convert[minute : minute + 12] *= 1.25
@@ -340,6 +342,7 @@ def _traffic(
     start = ts[enters] + rng.integers(500, 5_000, int(enters.sum()))
     visits = _Visits(user[enters], start, start, source[enters], is_follower[enters])
     visits = _stays(room, rng, visits, minutes, end)
+    visits = _one_visit_at_a_time(visits)
     keep = visits.start < end
     visits = _Visits(
         *(a[keep] for a in (visits.user, visits.start, visits.stop, visits.source, visits.follower))
@@ -357,13 +360,35 @@ def _traffic(
     return visits
 
 
+def _one_visit_at_a_time(v: _Visits) -> _Visits:
+    """Drop visits that start while the same viewer is still in the room from an earlier one
+    (one person is in a room once; the feed may show the room to someone already inside)."""
+    order = np.lexsort((v.start, v.user))
+    user, start, stop = v.user[order], v.start[order], v.stop[order]
+    keep = np.ones(len(order), bool)
+    while True:
+        idx = np.flatnonzero(keep)
+        same = user[idx[1:]] == user[idx[:-1]]
+        overlap = same & (start[idx[1:]] <= stop[idx[:-1]])
+        if not overlap.any():
+            break
+        # only the first overlap of each run is certain; drop those and look again
+        first = overlap & ~np.concatenate(([False], overlap[:-1]))
+        keep[idx[1:][first]] = False
+    chosen = np.sort(order[keep])
+    return _Visits(
+        v.user[chosen], v.start[chosen], v.stop[chosen], v.source[chosen], v.follower[chosen]
+    )
+
+
 def _viewers(room: Room, rng: np.random.Generator, n: int, private: np.ndarray) -> np.ndarray:
     """User ids: followers for private sources, else the account's wider audience (skewed, so
     some viewers come back day after day)."""
     pool = max(room.audience_size, 1)
     wide = room.audience_base + room.followers + (pool * rng.random(n) ** 2).astype(np.int64)
     own = room.audience_base + (max(room.followers, 1) * rng.random(n) ** 1.5).astype(np.int64)
-    from_followers = private | (rng.random(n) < room.followers / (room.followers + pool))
+    share = min(cal.FEED_FOLLOWER_SHARE_MAX, room.followers / (room.followers + pool))
+    from_followers = private | (rng.random(n) < share)
     return np.where(from_followers, own, wide)
 
 
@@ -504,7 +529,7 @@ def _funnel(
     rate = profile.refund_rate * (1.3 - 0.6 * room.refund_quality)
     refunded = rng.random(len(p_ts)) < rate
     median_h, sigma = cal.REFUND_DELAY_HOURS
-    delay_h = rng.lognormal(np.log(median_h * 5), sigma, int(refunded.sum()))
+    delay_h = rng.lognormal(np.log(median_h), sigma, int(refunded.sum()))
     r_ts = p_ts[refunded] + (delay_h * 3_600_000).astype(np.int64)
     full = rng.random(len(r_ts)) < 0.78
     paid_amount = amount[paid][refunded]

@@ -95,8 +95,10 @@ class WorldSpec:
             raise InvalidInput(f"--days must be at least 1 (got {self.days})")
         if not isinstance(self.seed, int) or isinstance(self.seed, bool) or self.seed < 0:
             raise InvalidInput(f"--seed must be a non-negative integer (got {self.seed!r})")
-        if self.talents is not None and self.talents < 0:
-            raise InvalidInput("--talents must not be negative")
+        if self.talents is not None and (
+            isinstance(self.talents, bool) or not isinstance(self.talents, int) or self.talents < 0
+        ):
+            raise InvalidInput(f"--talents must be a whole number ≥ 0 (got {self.talents!r})")
 
     @property
     def talent_count(self) -> int:
