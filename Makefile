@@ -11,11 +11,18 @@ DEMO_DB ?= out/demo.duckdb
 
 install: $(STAMP)
 
-# System packages the tests need. Java runs Spark local mode (a fresh machine has Java 17).
+# System packages the tests need: Java runs Spark local mode (a fresh machine has Java 17);
+# Debian's Chromium and a CJK font run the browser tests (Chinese renders as boxes without it).
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 system:
-	@command -v java >/dev/null || { \
-	  echo "installing Java for Spark local mode"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
+	@missing=""; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && $(APT_INSTALL) $$missing >/dev/null; \
+	fi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +41,10 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/cog --check docs/metrics.md
+
+docs: install
+	$(BIN)/cog -r docs/metrics.md
 
 check: lint test
 

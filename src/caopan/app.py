@@ -16,8 +16,11 @@ import pyarrow as pa
 
 from caopan.domain.clock import now_ms
 from caopan.domain.entities import Merchant, Provider
-from caopan.domain.errors import AlreadyExists, InvalidInput, NotFound
+from caopan.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
+from caopan.domain.tokens import new_token, token_hash
+from caopan.engine import review as engine_review
 from caopan.engine.backend import Engine, connect, default_url, normalize_url
+from caopan.ingest import http as http_intake
 from caopan.ingest import quarantine
 from caopan.ingest.files import FileReport, check_readable, ingest_file
 from caopan.sim import history, replay
@@ -119,11 +122,73 @@ class App:
             check_readable(path)
         return [ingest_file(self.engine, path, _per_file(progress, path)) for path in paths]
 
+    def ingest_body(
+        self, session_id: str, body: bytes, provider_id: str | None
+    ) -> http_intake.BatchReport:
+        """Events posted for one session (stored durably before this returns)."""
+        self._check_owner(session_id, provider_id)
+        return http_intake.ingest_body(self.engine, session_id, body, provider_id, now_ms())
+
+    def _check_owner(self, session_id: str, provider_id: str | None) -> None:
+        sessions = self.engine.table("live_sessions")
+        rows = sessions.filter(sessions.session_id == session_id).provider_id.to_pyarrow()
+        owners = {o for o in rows.to_pylist() if o is not None}
+        if owners and provider_id not in owners:
+            raise Forbidden(f"session {session_id!r} belongs to another provider")
+
+    # -- tokens --------------------------------------------------------------------------
+
+    def create_token(self, provider_id: str) -> str:
+        """A new intake token for a provider; only its hash is stored."""
+        self._require("providers", "provider_id", provider_id)
+        token = new_token()
+        row = {"token_hash": token_hash(token), "provider_id": provider_id, "created_at": now_ms()}
+        self.engine.insert("api_tokens", pa.Table.from_pylist([row]))
+        return token
+
+    def token_provider(self, token: str) -> str | None:
+        """The provider a token belongs to, or None if it is unknown or revoked."""
+        t = self.engine.table("api_tokens")
+        rows = t.filter((t.token_hash == token_hash(token)) & t.revoked_at.isnull())
+        found = rows.provider_id.to_pyarrow().to_pylist()
+        return str(found[0]) if found else None
+
     def quarantine(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         return quarantine.listing(self.engine, source, limit)
 
     def quarantine_count(self) -> int:
         return quarantine.count(self.engine)
+
+    # -- review --------------------------------------------------------------------------
+
+    def review(
+        self, session_id: str, as_of: int | None = None, window: int | None = None
+    ) -> dict[str, Any]:
+        """The session's 42 metrics and breakdowns (复盘), in the spec's output shape."""
+        return engine_review.review(self.engine, session_id, as_of, window)
+
+    @staticmethod
+    def review_events(
+        paths: Sequence[Path],
+        session_id: str | None = None,
+        as_of: int | None = None,
+        window: int | None = None,
+    ) -> tuple[dict[str, Any], list[FileReport]]:
+        """Review events from files, without a store (a temporary in-memory one)."""
+        with App("duckdb://:memory:") as scratch:
+            reports = scratch.ingest_event_files(paths)
+            sessions = [str(s["session_id"]) for s in scratch.session_summaries()]
+            if not sessions:
+                names = ", ".join(str(p) for p in paths)
+                raise InvalidInput(f"no events to review in {names}")
+            if session_id is None:
+                if len(sessions) > 1:
+                    raise InvalidInput(
+                        f"the files hold {len(sessions)} sessions ({', '.join(sessions[:5])}"
+                        f"{', …' if len(sessions) > 5 else ''}): name one"
+                    )
+                session_id = sessions[0]
+            return scratch.review(session_id, as_of, window), reports
 
     # -- simulation ----------------------------------------------------------------------
 

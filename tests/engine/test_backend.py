@@ -160,3 +160,25 @@ def test_an_unreadable_store_is_a_clear_error(tmp_path: object) -> None:
 def test_unknown_spark_master_is_refused() -> None:
     with pytest.raises(InvalidInput, match="local mode"):
         connect("pyspark://cluster.example:7077")
+
+
+def test_integer_and_boolean_columns_mixing_nulls_keep_their_values(engine: Engine) -> None:
+    """ibis's pyspark memtable goes through pandas, which turns such columns all null."""
+    rows = pa.table(
+        {
+            "event_id": ["a", "b", "c"],
+            "session_id": ["s", "s", "s"],
+            "ts": [1, 2, 3],
+            "type": ["order_paid", "like", "enter"],
+            "quantity": pa.array([2, None, None], pa.int64()),
+            "amount_fen": pa.array([19_900, None, None], pa.int64()),
+            "is_follower": pa.array([None, None, True], pa.bool_()),
+        }
+    )
+    engine.insert("live_events", rows)
+    back = engine.table("live_events").order_by("event_id").to_pyarrow()
+    assert back.column("amount_fen").to_pylist() == [19_900, None, None]
+    assert back.column("quantity").to_pylist() == [2, None, None]
+    assert back.column("is_follower").to_pylist() == [None, None, True]
+    joined = engine.memtable(rows.select(["event_id", "amount_fen"]))
+    assert joined.amount_fen.sum().to_pyarrow().as_py() == 19_900

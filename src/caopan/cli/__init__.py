@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from caopan.cli import review as review_cmd
+from caopan.cli import serve as serve_cmd
 from caopan.cli.common import EXIT_REFUSED, State, err
 from caopan.cli.ingest import ingest_app, quarantine_app
 from caopan.cli.simulate import simulate_app
@@ -31,6 +33,10 @@ app.add_typer(merchant_app, name="merchant")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(simulate_app, name="simulate")
+app.add_typer(serve_cmd.token_app, name="token")
+app.command("serve")(serve_cmd.serve)
+app.command("review")(review_cmd.review)
+app.command("metrics")(review_cmd.metrics)
 
 
 @app.callback()

@@ -16,8 +16,9 @@ EXIT_REFUSED = 1
 EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Piped output is read by grep and less: do not wrap tables at 80 columns there.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 

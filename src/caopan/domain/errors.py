@@ -48,3 +48,21 @@ class EngineError(CaopanError):
     """The storage engine is unreachable or misconfigured."""
 
     status = 503
+
+
+class Unauthorized(CaopanError):
+    """No credentials were given."""
+
+    status = 401
+
+
+class Forbidden(CaopanError):
+    """Credentials were given but do not allow this (unknown token, another provider's data)."""
+
+    status = 403
+
+
+class TooLarge(CaopanError):
+    """A request body over the limit."""
+
+    status = 413

@@ -12,6 +12,9 @@ The rest of caopan speaks Ibis expressions to `Engine.con` and never imports a b
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from urllib.parse import parse_qs, urlparse
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
 from caopan.domain.errors import EngineError, InvalidInput
@@ -54,6 +58,21 @@ class Engine:
     kind: str
     con: BaseBackend
     _arrow_schemas: dict[str, pa.Schema] = field(default_factory=dict, repr=False)
+    _scratch: Path | None = field(default=None, repr=False)
+
+    def memtable(self, rows: pa.Table) -> ir.Table:
+        """An Arrow table as an Ibis table on this engine, every type kept exactly.
+
+        DuckDB reads Arrow as it is. Spark gets a Parquet file: ibis's pyspark backend would
+        go through pandas, where an int64 column with nulls becomes float and then all null.
+        """
+        if self.kind != "spark":
+            return ibis.memtable(rows)
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="caopan-spark-"))
+        path = self._scratch / f"{uuid.uuid4().hex}.parquet"
+        pq.write_table(rows, path)
+        return self.con.read_parquet(str(path))
 
     def ensure_schema(self) -> list[str]:
         """Create every canonical table that is missing; return the names created."""
@@ -99,16 +118,20 @@ class Engine:
         if isinstance(rows, pa.Table):
             if rows.num_rows == 0:
                 return
-            rows = ibis.memtable(self.conform(name, rows))
+            rows = self.memtable(self.conform(name, rows))
         self.con.insert(name, rows)
 
     def to_arrow(self, expr: ir.Table) -> pa.Table:
         return expr.to_pyarrow()
 
     def close(self) -> None:
-        disconnect = getattr(self.con, "disconnect", None)
-        if disconnect is not None:
-            disconnect()
+        if self.kind != "spark":  # a Spark session is shared; its owner stops it
+            disconnect = getattr(self.con, "disconnect", None)
+            if disconnect is not None:
+                disconnect()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
 
 def _connect_duckdb(url: str) -> Engine:

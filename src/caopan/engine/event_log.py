@@ -71,7 +71,7 @@ def _same(left: ir.Table, prefix: str) -> ir.BooleanValue:
 
 def classify(engine: Engine, batch: pa.Table) -> pa.Table:
     """Each row of `batch` with a `_status` of accept / duplicate / conflict, and what it met."""
-    new = ibis.memtable(batch)
+    new = engine.memtable(batch)
     ranked = new.mutate(_rank=ibis.row_number().over(group_by=list(KEYS), order_by=new.line))
     stored_all = engine.table("live_events")
     sessions = new.select("session_id").distinct()
@@ -114,7 +114,7 @@ def _screen(engine: Engine, batch: pa.Table) -> pa.Table:
     Only keys are compared here; content is compared (in `classify`) just for the rows this
     marks as suspect, which in a normal intake are none.
     """
-    new = ibis.memtable(batch.select(["session_id", "event_id", "line"]))
+    new = engine.memtable(batch.select(["session_id", "event_id", "line"]))
     sessions = new.select("session_id").distinct()
     stored = engine.table("live_events").semi_join(sessions, "session_id")
     hits = stored.select(
@@ -127,8 +127,13 @@ def _screen(engine: Engine, batch: pa.Table) -> pa.Table:
     return joined.select("line", "_n", "_hit").order_by("line").to_pyarrow()
 
 
-def append(engine: Engine, batch: pa.Table, ingested_at: int) -> AppendResult:
-    """Append the new events of `batch` (rows of `caopan.ingest.ndjson.BATCH_SCHEMA`)."""
+def append(
+    engine: Engine, batch: pa.Table, ingested_at: int, owner: str | None = None
+) -> AppendResult:
+    """Append the new events of `batch` (rows of `caopan.ingest.ndjson.BATCH_SCHEMA`).
+
+    Sessions first seen here are registered, owned by `owner` (a provider id) if given.
+    """
     result = AppendResult()
     if batch.num_rows == 0:
         return result
@@ -152,7 +157,7 @@ def append(engine: Engine, batch: pa.Table, ingested_at: int) -> AppendResult:
             "ingested_at", pa.array([ingested_at] * accepted.num_rows, pa.int64())
         )
         engine.insert("live_events", stamped)
-        result.new_sessions = _register_sessions(engine, accepted, ingested_at)
+        result.new_sessions = _register_sessions(engine, accepted, ingested_at, owner)
         result.notices = refund_notices(engine, accepted)
     return result
 
@@ -171,16 +176,24 @@ def _conflicts(rows: pa.Table) -> list[Conflict]:
     return conflicts
 
 
-def _register_sessions(engine: Engine, accepted: pa.Table, created_at: int) -> list[str]:
-    """Sessions first seen in this batch get a row in `live_sessions` (owner unknown yet)."""
+def _register_sessions(
+    engine: Engine, accepted: pa.Table, created_at: int, owner: str | None = None
+) -> list[str]:
+    """Sessions first seen in this batch get a row in `live_sessions`."""
     ids = pc.unique(accepted.column("session_id"))
-    seen = ibis.memtable(pa.table({"session_id": ids}))
+    seen = engine.memtable(pa.table({"session_id": ids}))
     known = engine.table("live_sessions")
     fresh = seen.anti_join(known, "session_id").to_pyarrow().column("session_id").to_pylist()
     if fresh:
         engine.insert(
             "live_sessions",
-            pa.table({"session_id": fresh, "created_at": [created_at] * len(fresh)}),
+            pa.table(
+                {
+                    "session_id": fresh,
+                    "provider_id": pa.array([owner] * len(fresh), pa.string()),
+                    "created_at": [created_at] * len(fresh),
+                }
+            ),
         )
     return sorted(fresh)
 
@@ -194,7 +207,7 @@ def refund_notices(engine: Engine, accepted: pa.Table) -> list[Notice]:
     refunds = accepted.filter(pc.equal(accepted.column("type"), "refund"))
     if refunds.num_rows == 0:
         return []
-    touched = ibis.memtable(refunds.select(["session_id", "order_id", "line", "amount_fen"]))
+    touched = engine.memtable(refunds.select(["session_id", "order_id", "line", "amount_fen"]))
     orders = touched.select("session_id", "order_id").distinct()
     events = engine.table("live_events").semi_join(orders, ["session_id", "order_id"])
     payments = events.filter(events.type == "order_paid")

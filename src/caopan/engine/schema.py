@@ -164,6 +164,12 @@ TABLES: Final[dict[str, dict[str, str]]] = {
         "account": "string",
         "amount_fen": "int64",
     },
+    "api_tokens": {
+        "token_hash": "string",
+        "provider_id": "string",
+        "created_at": "int64",
+        "revoked_at": "int64",
+    },
     "quarantine": {
         "quarantine_id": "string",
         "source": "string",

@@ -148,12 +148,14 @@ def parse_bytes(data: bytes, first_line: int = 1) -> Parsed:
         parse_block(item) if isinstance(item, Block) else Parsed(_empty(), [item])
         for item in read_blocks(io.BytesIO(data), first_line=first_line)
     ]
+    raw = RawLines(data, first_line)
     if not results:
-        return Parsed(_empty(), [])
+        return Parsed(_empty(), [], raw=raw)
     return Parsed(
         pa.concat_tables([r.rows for r in results]),
         [rej for r in results for rej in r.rejections],
         sum(r.blank_lines for r in results),
+        raw,
     )
 
 

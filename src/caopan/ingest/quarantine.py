@@ -51,7 +51,7 @@ def store(engine: Engine, entries: Iterable[Entry], received_at: int) -> int:
             "received_at": pa.array([received_at] * len(rows), pa.int64()),
         }
     )
-    fresh = ibis.memtable(engine.conform("quarantine", table)).anti_join(
+    fresh = engine.memtable(engine.conform("quarantine", table)).anti_join(
         engine.table("quarantine"), "quarantine_id"
     )
     before = engine.table("quarantine").count().to_pyarrow().as_py()

@@ -1,0 +1,261 @@
+"""What a snapshot carries besides the 42 numbers: per-minute series, products, sources, markers.
+
+All four cover the session range `[start, as_of]` (the screen's trend, leaderboard and traffic
+panels show the whole session whatever window the metrics use).
+
+* **Series**: clock minutes `[m, m + 1 min)` from the minute holding `start` to the one holding
+  `as_of`, every minute present. `online_now` is `online` at the minute's last millisecond (the
+  last minute: at `as_of`); the others are the metric over that minute alone.
+* **Products**: per `product_id` seen in any event; orders and refunds belong to the product of
+  the order's standing payment, unpaid orders to the product of their `order_created`.
+* **Sources**: per source code as given; GMV goes to the source of the buyer's entry (rule 8);
+  orders with no entry go to no source.
+* **Markers**: `marker` events and explanation (讲解) intervals, by `(ts, event_id)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from caopan.domain.catalog import fen_per, ratio
+from caopan.domain.events import SOURCE_NAMES
+from caopan.domain.events import source_class as class_of
+from caopan.engine import orders, visits
+from caopan.engine.backend import Engine
+from caopan.engine.scope import MINUTE_MS, Scope, session_events
+
+Record = dict[str, Any]
+
+SERIES_KEYS = (
+    "online_now",
+    "watch_pv",
+    "pay_gmv_fen",
+    "pay_orders",
+    "product_click_uv",
+    "comment_pv",
+    "new_followers",
+    "ad_cost_fen",
+    "gpm_fen",
+)
+PRODUCT_COUNTS = (
+    "impression_pv",
+    "impression_uv",
+    "click_pv",
+    "click_uv",
+    "paid_orders",
+    "pay_items",
+    "pay_gmv_fen",
+    "pay_uv",
+    "unpaid_orders",
+    "refund_fen",
+)
+
+
+def _zero() -> ir.IntegerScalar:
+    return ibis.literal(0, "int64")
+
+
+def _stack(parts: Sequence[ir.Table], key: str, columns: Sequence[str]) -> ir.Table:
+    """Union parts that each fill some of `columns` (the rest 0) and sum them per `key`."""
+    filled = [
+        p.select(p[key], **{c: (p[c] if c in p.columns else _zero()) for c in columns})
+        for p in parts
+    ]
+    stacked = filled[0].union(*filled[1:], distinct=False)
+    return stacked.group_by(key).aggregate(**{c: stacked[c].sum() for c in columns})
+
+
+def _rows(table: ir.Table) -> list[Record]:
+    rows: list[Record] = table.to_pyarrow().to_pylist()
+    return rows
+
+
+# -- series ----------------------------------------------------------------------------------
+
+
+def _origin(scope: Scope) -> int:
+    return scope.start - scope.start % MINUTE_MS
+
+
+def _minute(ts: ir.IntegerValue, origin: int) -> ir.IntegerValue:
+    """The start of the clock minute holding `ts` (integer arithmetic; `ts >= origin`)."""
+    return ts - (ts - origin) % MINUTE_MS
+
+
+def series_table(events: ir.Table, scope: Scope) -> ir.Table:
+    """Per minute that has any data: the additive series and `online_step` (its net change)."""
+    ev = session_events(events, scope)
+    origin = _origin(scope)
+    t = ev.mutate(minute=_minute(ev.ts, origin))
+    counts = t.group_by("minute").aggregate(
+        watch_pv=t.event_id.count(where=t.type == "enter"),
+        comment_pv=t.event_id.count(where=t.type == "comment"),
+        product_click_uv=t.user_id.nunique(where=t.type == "product_click"),
+        new_followers=t.user_id.nunique(where=t.type == "follow"),
+        ad_cost_fen=t.amount_fen.sum(where=t.type == "ad_spend").coalesce(0),
+    )
+    p = orders.payments(ev)
+    p = p.mutate(minute=_minute(p.pay_ts, origin))
+    pays = p.group_by("minute").aggregate(
+        pay_orders=p.order_id.count(), pay_gmv_fen=p.amount_fen.sum()
+    )
+    steps = visits.online_steps(visits.visits(ev, scope))
+    steps = steps.mutate(minute=_minute(steps.t, origin))
+    online = steps.group_by("minute").aggregate(online_step=steps.step.sum())
+    columns = [k for k in SERIES_KEYS if k not in ("online_now", "gpm_fen")] + ["online_step"]
+    return _stack([counts, pays, online], "minute", columns)
+
+
+def series(engine: Engine, scope: Scope) -> Record:
+    """Columns: `minute` (epoch ms of each minute's start) and one list per series."""
+    by_minute = {r["minute"]: r for r in _rows(series_table(engine.table("live_events"), scope))}
+    first, last = _origin(scope), scope.as_of - scope.as_of % MINUTE_MS
+    minutes = list(range(first, last + 1, MINUTE_MS))
+    out: Record = {"minute": minutes, **{k: [] for k in SERIES_KEYS}}
+    online = 0
+    for minute in minutes:
+        row = by_minute.get(minute, {})
+        online += row.get("online_step") or 0
+        for key in SERIES_KEYS:
+            if key == "online_now":
+                value: int | None = online
+            elif key == "gpm_fen":
+                value = fen_per(1000 * (row.get("pay_gmv_fen") or 0), row.get("watch_pv") or 0)
+            else:
+                value = row.get(key) or 0
+            out[key].append(value)
+    return out
+
+
+# -- products --------------------------------------------------------------------------------
+
+
+def products_table(events: ir.Table, scope: Scope) -> ir.Table:
+    """One row per product with the `PRODUCT_COUNTS` of the session range."""
+    ev = session_events(events, scope)
+    goods = ev.filter(ev.type.isin(["product_impression", "product_click"]))
+    seen = goods.group_by("product_id").aggregate(
+        impression_pv=goods.event_id.count(where=goods.type == "product_impression"),
+        impression_uv=goods.user_id.nunique(where=goods.type == "product_impression"),
+        click_pv=goods.event_id.count(where=goods.type == "product_click"),
+        click_uv=goods.user_id.nunique(where=goods.type == "product_click"),
+    )
+    standing = orders.payments(ev)
+    paid = standing.group_by("product_id").aggregate(
+        paid_orders=standing.order_id.count(),
+        pay_items=standing.quantity.sum(),
+        pay_gmv_fen=standing.amount_fen.sum(),
+        pay_uv=standing.buyer.nunique(),
+    )
+    created = orders.created_orders(ev, standing)
+    unpaid = created.group_by("product_id").aggregate(
+        unpaid_orders=created.order_id.nunique(where=~created.is_paid)
+    )
+    refunds = orders.counted_refunds(ev, standing)
+    refunds = refunds.filter(refunds.product_id.notnull())
+    refunded = refunds.group_by("product_id").aggregate(refund_fen=refunds.counted.sum())
+    named = ev.filter(ev.product_id.notnull()).select("product_id").distinct()
+    return _stack([named, seen, paid, unpaid, refunded], "product_id", PRODUCT_COUNTS)
+
+
+def explanations(events: ir.Table, scope: Scope) -> ir.Table:
+    """Explanation intervals: `product_id`, `event_id`, `a`, `e` (null while explaining)."""
+    ev = session_events(events, scope)
+    line = visits.timeline(ev, "product_id", "explain_start", "explain_end")
+    spans = visits.intervals(line, "product_id", "explain_start", scope)
+    return spans.select("product_id", "event_id", "a", "e")
+
+
+def products(engine: Engine, scope: Scope, explains: Sequence[Record]) -> list[Record]:
+    """Per product, by GMV (highest first) then `product_id`."""
+    rows = _rows(products_table(engine.table("live_events"), scope))
+    out = []
+    for row in sorted(rows, key=lambda r: (-(r["pay_gmv_fen"] or 0), r["product_id"])):
+        counts = {key: row[key] or 0 for key in PRODUCT_COUNTS}
+        mine = [x for x in explains if x["product_id"] == row["product_id"]]
+        out.append(
+            {
+                "product_id": row["product_id"],
+                **counts,
+                "click_to_pay_rate": ratio(counts["pay_uv"], counts["click_uv"]),
+                "explaining": any(x["e"] is None for x in mine),
+                "explains": [{"start": x["a"], "end": x["e"]} for x in mine],
+            }
+        )
+    return out
+
+
+# -- sources and markers ---------------------------------------------------------------------
+
+
+def sources_table(events: ir.Table, scope: Scope) -> ir.Table:
+    """Per source code: `enter_pv`, `enter_uv`, and `pay_gmv_fen`, `pay_orders` by entry."""
+    ev = session_events(events, scope)
+    enters = ev.filter(ev.type == "enter")
+    entered = enters.group_by("source").aggregate(
+        enter_pv=enters.event_id.count(), enter_uv=enters.user_id.nunique()
+    )
+    pays = orders.attributed(orders.payments(ev), ev)
+    pays = pays.filter(pays.entry_source.notnull())
+    bought = pays.group_by(source=pays.entry_source).aggregate(
+        pay_gmv_fen=pays.amount_fen.sum(), pay_orders=pays.order_id.count()
+    )
+    columns = ("enter_pv", "enter_uv", "pay_gmv_fen", "pay_orders")
+    return _stack([entered, bought], "source", columns)
+
+
+def sources(engine: Engine, scope: Scope) -> list[Record]:
+    """Per source code, by `enter_pv` (highest first) then code, with class, name and GPM."""
+    rows = _rows(sources_table(engine.table("live_events"), scope))
+    out = []
+    for row in sorted(rows, key=lambda r: (-(r["enter_pv"] or 0), r["source"])):
+        enter_pv, gmv = row["enter_pv"] or 0, row["pay_gmv_fen"] or 0
+        out.append(
+            {
+                "source": row["source"],
+                "class": class_of(row["source"]),
+                "zh": SOURCE_NAMES.get(row["source"]),
+                "enter_pv": enter_pv,
+                "enter_uv": row["enter_uv"] or 0,
+                "pay_orders": row["pay_orders"] or 0,
+                "pay_gmv_fen": gmv,
+                "gpm_fen": fen_per(1000 * gmv, enter_pv),
+            }
+        )
+    return out
+
+
+def marker_events(events: ir.Table, scope: Scope) -> ir.Table:
+    ev = session_events(events, scope)
+    marks = ev.filter(ev.type == "marker")
+    return marks.select("ts", "event_id", "kind", "product_id", "text")
+
+
+def markers(engine: Engine, scope: Scope, explains: Sequence[Record]) -> list[Record]:
+    """Point markers (`end` = `ts`) and explanations (`kind` "explain"; `end` null while on)."""
+    marks = [
+        {**m, "end": m["ts"]} for m in _rows(marker_events(engine.table("live_events"), scope))
+    ]
+    spans = [
+        {
+            "ts": x["a"],
+            "event_id": x["event_id"],
+            "kind": "explain",
+            "product_id": x["product_id"],
+            "text": None,
+            "end": x["e"],
+        }
+        for x in explains
+    ]
+    keys = ("ts", "end", "kind", "product_id", "text", "event_id")
+    both = sorted(marks + spans, key=lambda m: (m["ts"], m["event_id"]))
+    return [{k: m[k] for k in keys} for m in both]
+
+
+def explain_rows(engine: Engine, scope: Scope) -> list[Record]:
+    rows = _rows(explanations(engine.table("live_events"), scope))
+    return sorted(rows, key=lambda r: (r["a"], r["event_id"]))

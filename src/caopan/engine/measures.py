@@ -1,0 +1,198 @@
+"""The measures of `spec/live-metrics.md` over one session, as one Ibis expression per call.
+
+`measures_table` builds a one-row table holding every measure (and the diagnostics of
+`caopan.domain.catalog.DIAGNOSTICS`) for each of several ranges, as columns `r{i}__{key}`: the
+derived tables (visits, standing payments, counted refunds) are built once and every range is a
+filtered aggregate over them. The expression uses only portable Ibis (filters, joins, window
+functions, aggregates, `nunique`), so the same one runs on DuckDB and on Spark.
+
+`session_measures` and `window_measures` run it and return plain mappings, ready for
+`caopan.domain.catalog.metrics_from_measures`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import ibis
+import ibis.expr.types as ir
+
+from caopan.domain.catalog import DIAGNOSTICS, MEASURE_KEYS
+from caopan.engine import orders, visits
+from caopan.engine.backend import Engine
+from caopan.engine.scope import Scope, Span, resolve, session_events
+from caopan.engine.sources import source_class
+
+Row = dict[str, int | None]
+
+_USER_COUNTS = {
+    "impression_uv": ("impression",),
+    "enter_uv": ("enter",),
+    "comment_uv": ("comment",),
+    "share_uv": ("share",),
+    "interact_uv": ("like", "comment", "share"),
+    "follow_uv": ("follow",),
+    "fans_club_uv": ("fans_club_join",),
+    "product_impression_uv": ("product_impression",),
+    "product_click_uv": ("product_click",),
+}
+"""Measures that count distinct `user_id` of events of these types."""
+
+_EVENT_COUNTS = {
+    "impression_pv": "impression",
+    "enter_pv": "enter",
+    "comment_pv": "comment",
+    "negative_pv": "negative_feedback",
+}
+"""Measures that count events of one type."""
+
+
+def _event_aggregates(ev: ir.Table, spans: Sequence[Span]) -> dict[str, ir.Scalar]:
+    cls = source_class(ev.source)
+    out: dict[str, ir.Scalar] = {}
+    for i, span in enumerate(spans):
+        r = span.contains(ev.ts)
+        for key, kind in _EVENT_COUNTS.items():
+            out[f"r{i}__{key}"] = ev.event_id.count(where=r & (ev.type == kind))
+        for key, kinds in _USER_COUNTS.items():
+            out[f"r{i}__{key}"] = ev.user_id.nunique(where=r & ev.type.isin(kinds))
+        for name in ("natural", "private", "paid"):
+            enter = r & (ev.type == "enter") & (cls == name)
+            out[f"r{i}__enter_pv_{name}"] = ev.event_id.count(where=enter)
+        created = r & (ev.type == "order_created")
+        out[f"r{i}__created_orders"] = ev.order_id.nunique(where=created)
+        spend = r & (ev.type == "ad_spend")
+        out[f"r{i}__ad_cost_fen"] = ev.amount_fen.sum(where=spend).coalesce(0)
+    return out
+
+
+def _payment_aggregates(pays: ir.Table, spans: Sequence[Span]) -> dict[str, ir.Scalar]:
+    out: dict[str, ir.Scalar] = {}
+    for i, span in enumerate(spans):
+        r = span.contains(pays.pay_ts)
+        out[f"r{i}__paid_orders"] = pays.order_id.count(where=r)
+        out[f"r{i}__pay_gmv_fen"] = pays.amount_fen.sum(where=r).coalesce(0)
+        out[f"r{i}__pay_items"] = pays.quantity.sum(where=r).coalesce(0)
+        out[f"r{i}__pay_uv"] = pays.buyer.nunique(where=r)
+        paid_entry = r & (pays.entry_class == "paid")
+        out[f"r{i}__ad_gmv_fen"] = pays.amount_fen.sum(where=paid_entry).coalesce(0)
+        first = r & (pays.first_in_range == 0) & pays.entry_follower
+        out[f"r{i}__follower_pay_uv"] = pays.buyer.nunique(where=first)
+    return out
+
+
+def _repeat_aggregates(ranked: ir.Table, spans: Sequence[Span]) -> dict[str, ir.Scalar]:
+    return {
+        f"r{i}__repeated_payments": ranked.event_id.count(
+            where=span.contains(ranked.ts) & (ranked["rank"] > 0)
+        )
+        for i, span in enumerate(spans)
+    }
+
+
+def _with_first_in_range(pays: ir.Table, spans: Sequence[Span]) -> ir.Table:
+    """Rank each buyer's payments within the (disjoint) span holding them: 0 = the first."""
+    label = ibis.cases(*[(span.contains(pays.pay_ts), i) for i, span in enumerate(spans)], else_=-1)
+    labelled = pays.mutate(_span=label)
+    w = ibis.window(
+        group_by=[labelled.buyer, labelled._span],
+        order_by=[labelled.pay_ts, labelled.pay_id],
+    )
+    return labelled.mutate(first_in_range=ibis.row_number().over(w))
+
+
+def _refund_aggregates(refunds: ir.Table, spans: Sequence[Span]) -> dict[str, ir.Scalar]:
+    out: dict[str, ir.Scalar] = {}
+    for i, span in enumerate(spans):
+        r = span.contains(refunds.ts)
+        out[f"r{i}__refund_fen"] = refunds.counted.sum(where=r).coalesce(0)
+        cut = refunds.amount_fen - refunds.counted
+        out[f"r{i}__refund_cut_fen"] = cut.sum(where=r).coalesce(0)
+    return out
+
+
+def _created_aggregates(created: ir.Table, spans: Sequence[Span]) -> dict[str, ir.Scalar]:
+    return {
+        f"r{i}__unpaid_orders": created.order_id.nunique(
+            where=span.contains(created.ts) & ~created.is_paid
+        )
+        for i, span in enumerate(spans)
+    }
+
+
+def _check_disjoint(spans: Sequence[Span]) -> None:
+    ordered = sorted(spans, key=lambda s: s.lo)
+    for before, after in itertools.pairwise(ordered):
+        if after.lo < before.hi:
+            raise ValueError(f"ranges {before} and {after} overlap")
+
+
+def measures_table(events: ir.Table, scope: Scope, spans: Sequence[Span]) -> ir.Table:
+    """One row: every measure and diagnostic for each span, as columns `r{i}__{key}`.
+
+    `events` is the whole event table (or any table with its columns); spans must not overlap.
+    `elapsed_ms` needs no data and is not in the table (see `Scope.elapsed_ms`).
+    """
+    _check_disjoint(spans)
+    ev = session_events(events, scope)
+    line = visits.timeline(ev, "user_id", "enter", "leave")
+    v = visits.intervals(line, "user_id", "enter", scope)
+    steps = visits.online_steps(v)
+    orphans = visits.orphan_leaves(line)
+    ranked = orders.ranked_payments(ev)
+    standing = orders.payments(ev)
+    pays = _with_first_in_range(orders.attributed(standing, ev), spans)
+    refunds = orders.counted_refunds(ev, standing)
+    created = orders.created_orders(ev, standing)
+    parts = [
+        ev.aggregate(**_event_aggregates(ev, spans)),
+        v.aggregate(**visits.visit_aggregates(v, spans)),
+        steps.aggregate(**visits.online_aggregates(steps, spans)),
+        orphans.aggregate(**visits.orphan_aggregates(orphans, spans)),
+        pays.aggregate(**_payment_aggregates(pays, spans)),
+        ranked.aggregate(**_repeat_aggregates(ranked, spans)),
+        refunds.aggregate(**_refund_aggregates(refunds, spans)),
+        created.aggregate(**_created_aggregates(created, spans)),
+    ]
+    return parts[0].cross_join(*parts[1:])
+
+
+def _split(row: dict[str, object], scope: Scope, spans: Sequence[Span]) -> list[Row]:
+    keys = [k for k in MEASURE_KEYS if k != "elapsed_ms"] + list(DIAGNOSTICS)
+    out = []
+    for i, span in enumerate(spans):
+        values: Row = {key: _as_int(row[f"r{i}__{key}"]) for key in keys}
+        values["elapsed_ms"] = scope.elapsed_ms(span)
+        out.append({key: values[key] for key in (*MEASURE_KEYS, *DIAGNOSTICS)})
+    return out
+
+
+def _as_int(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"a measure came back as {type(value).__name__}: {value!r}")
+    return value
+
+
+def compute(engine: Engine, scope: Scope, spans: Sequence[Span]) -> list[Row]:
+    """Run `measures_table` for these spans and return one mapping per span."""
+    table = measures_table(engine.table("live_events"), scope, spans)
+    row = table.to_pyarrow().to_pylist()[0]
+    return _split(row, scope, spans)
+
+
+def session_measures(engine: Engine, session_id: str, as_of: int | None = None) -> Row:
+    """The measures (and diagnostics) of the session range `[start, as_of]`."""
+    scope = resolve(engine, session_id, as_of)
+    return compute(engine, scope, [scope.session_span()])[0]
+
+
+def window_measures(
+    engine: Engine, session_id: str, minutes: int, as_of: int | None = None
+) -> tuple[Row, Row]:
+    """The measures of the window `(as_of - N min, as_of]` and of the window before it."""
+    scope = resolve(engine, session_id, as_of)
+    current, previous = compute(engine, scope, scope.window_spans(minutes))
+    return current, previous

@@ -1,0 +1,86 @@
+"""Where a computation stands: one session, its `start` and `end`, the instant `as_of`, ranges.
+
+Rules 4 and 7 of the event contract. `start` is the smallest `ts` of the session, `end` the
+`ts` of its earliest `live_end` at or before `as_of` (none: the broadcast has not ended as of
+then), and `as_of` defaults to the latest `ts`. Every range is a half-open interval of integer
+milliseconds `(lo, hi]`: the session range `[start, as_of]` is `(start - 1, as_of]`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis.expr.types as ir
+
+from caopan.domain.errors import InvalidInput, NotFound
+from caopan.engine.backend import Engine
+
+MINUTE_MS = 60_000
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range `(lo, hi]` of epoch milliseconds."""
+
+    lo: int
+    hi: int
+
+    def contains(self, ts: ir.IntegerValue) -> ir.BooleanValue:
+        return (ts > self.lo) & (ts <= self.hi)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """One session as of one instant."""
+
+    session_id: str
+    start: int
+    end: int | None
+    as_of: int
+
+    def session_span(self) -> Span:
+        """`[start, as_of]`, written `(start - 1, as_of]`."""
+        return Span(self.start - 1, self.as_of)
+
+    def window_spans(self, minutes: int) -> tuple[Span, Span]:
+        """The window of `minutes` ending at `as_of`, and the window before it."""
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+            raise InvalidInput(f"window must be a whole number of minutes > 0, not {minutes!r}")
+        width = minutes * MINUTE_MS
+        return Span(self.as_of - width, self.as_of), Span(
+            self.as_of - 2 * width, self.as_of - width
+        )
+
+    def elapsed_ms(self, span: Span) -> int:
+        """Length of `span` clipped to `[start, end]` (no `end`: the broadcast runs on)."""
+        stop = span.hi if self.end is None else min(span.hi, self.end)
+        return max(0, stop - max(span.lo, self.start))
+
+
+def session_events(events: ir.Table, scope: Scope) -> ir.Table:
+    """The session's events with `ts <= as_of` (rule 4: later events are ignored)."""
+    return events.filter((events.session_id == scope.session_id) & (events.ts <= scope.as_of))
+
+
+def resolve(engine: Engine, session_id: str, as_of: int | None = None) -> Scope:
+    """Find the session's `start`, `end` and `as_of`; refuse unknown sessions and bad instants."""
+    if as_of is not None and (isinstance(as_of, bool) or not isinstance(as_of, int)):
+        raise InvalidInput(f"as_of must be epoch milliseconds (an integer), not {as_of!r}")
+    t = engine.table("live_events")
+    mine = t.filter(t.session_id == session_id)
+    stats = mine.aggregate(
+        n=mine.count(),
+        start=mine.ts.min(),
+        last=mine.ts.max(),
+        first_end=mine.ts.min(where=mine.type == "live_end"),
+    )
+    row = stats.to_pyarrow().to_pylist()[0]
+    if not row["n"]:
+        raise NotFound(f"session {session_id!r} has no events")
+    start, first_end = int(row["start"]), row["first_end"]
+    if as_of is None:
+        as_of = int(row["last"])
+    if as_of < start:
+        raise InvalidInput(f"as_of {as_of} is before the start of session {session_id!r} ({start})")
+    end = int(first_end) if first_end is not None and first_end <= as_of else None
+    return Scope(session_id, start, end, as_of)

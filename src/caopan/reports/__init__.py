@@ -1,0 +1,1 @@
+"""Reports: what caopan renders for people (HTML pages, workbooks), from plain result data."""

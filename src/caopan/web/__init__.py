@@ -1,0 +1,1 @@
+"""The web face: FastAPI routes, Jinja templates and static assets (vendored ECharts)."""

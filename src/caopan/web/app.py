@@ -1,0 +1,107 @@
+"""The web application: intake, snapshots and pages over one App, through one store worker.
+
+Every error leaves as a JSON body `{"error": …, "message": …}` with its status; never a
+traceback. All store work runs on the single `Writer` thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any, TypeVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from caopan.app import App
+from caopan.domain.errors import CaopanError
+from caopan.engine.writer import Writer
+from caopan.stream.bus import Hub
+
+log = logging.getLogger("caopan.web")
+T = TypeVar("T")
+
+
+class Server:
+    """What the routes share: the App, its store worker, and the token cache."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.writer = Writer()
+        self.tokens: dict[str, str] = {}
+        self.hub = Hub(self.screen_snapshot)
+
+    async def screen_snapshot(self, session_id: str, window: int | None) -> dict[str, Any]:
+        """What a screen shows: the session range and the window, as of the latest event."""
+        whole = await self.run(lambda: self.app.review(session_id))
+        if window is None:
+            return {"session": whole, "window": None}
+        recent = await self.run(lambda: self.app.review(session_id, whole["as_of"], window))
+        return {"session": whole, "window": recent}
+
+    async def run(self, operation: Callable[[], T]) -> T:
+        return await asyncio.wrap_future(self.writer.submit(operation))
+
+    def close(self) -> None:
+        self.writer.run(self.app.close)
+        self.writer.close()
+
+
+def _error(status: int, kind: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": kind, "message": message}, status_code=status)
+
+
+def create_app(app: App) -> FastAPI:
+    """The FastAPI application serving `app`'s store."""
+    server = Server(app)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await server.run(lambda: app.engine)  # open the store (and create its schema) first
+        yield
+        server.close()
+
+    api = FastAPI(title="caopan 操盘", version="0.1.0", lifespan=lifespan)
+    api.state.server = server
+
+    @api.exception_handler(CaopanError)
+    async def caopan_error(_: Request, exc: CaopanError) -> JSONResponse:
+        return _error(exc.status, type(exc).__name__, str(exc))
+
+    @api.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return _error(422, "InvalidInput", where)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, "HTTPError", str(exc.detail))
+
+    @api.exception_handler(Exception)
+    async def internal(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("internal error", exc_info=exc)
+        return _error(500, "InternalError", "internal error; the server log has the details")
+
+    from caopan.web.routes import intake, pages, sessions
+
+    api.include_router(intake.router)
+    api.include_router(sessions.router)
+    api.include_router(pages.router)
+    static = resources.files("caopan.web") / "static"
+    api.mount("/static", StaticFiles(directory=str(static)), name="static")
+    return api
+
+
+def server_of(request: Request) -> Server:
+    server: Server = request.app.state.server
+    return server
+
+
+def json_response(payload: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(payload, status_code=status)

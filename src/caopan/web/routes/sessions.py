@@ -1,0 +1,64 @@
+"""Sessions over HTTP: the list, and the snapshot (the review's JSON as of an instant)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from caopan.web.app import server_of
+
+router = APIRouter()
+KEEPALIVE_SECONDS = 15.0
+
+
+@router.get("/api/sessions")
+async def list_sessions(request: Request) -> JSONResponse:
+    server = server_of(request)
+    rows = await server.run(server.app.session_summaries)
+    return JSONResponse(rows)
+
+
+@router.get("/api/sessions/{session_id}/snapshot")
+async def snapshot(
+    session_id: str,
+    request: Request,
+    window: int | None = Query(None, description="minutes: 1, 5, 10, 15 …"),
+    as_of: int | None = Query(None, description="epoch ms; default: the latest event"),
+) -> JSONResponse:
+    """The session's 42 metrics and breakdowns, exactly as `caopan review --json` gives them."""
+    server = server_of(request)
+    result = await server.run(lambda: server.app.review(session_id, as_of, window))
+    return JSONResponse(result)
+
+
+@router.get("/api/sessions/{session_id}/stream")
+async def stream(
+    session_id: str,
+    request: Request,
+    window: int | None = Query(None, description="minutes: 1, 5, 10, 15 …"),
+) -> StreamingResponse:
+    """Server-sent events: `{"session": snapshot, "window": snapshot}` whenever it changes
+    (at most once a second); a comment line every 15 s keeps idle connections open. A client
+    that reconnects gets the current snapshot at once."""
+    server = server_of(request)
+    feed = await server.hub.subscribe(session_id, window)
+
+    async def events() -> AsyncIterator[str]:
+        version = -1
+        try:
+            while not await request.is_disconnected():
+                if feed.version > version:
+                    version = feed.version
+                    yield f"id: {version}\nevent: snapshot\ndata: {feed.payload}\n\n"
+                elif not await server.hub.wait_newer(feed, version, KEEPALIVE_SECONDS):
+                    yield ": keep-alive\n\n"
+        finally:
+            server.hub.unsubscribe(feed)
+
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

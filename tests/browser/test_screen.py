@@ -1,0 +1,111 @@
+"""The big screen in a real browser against a real server: loads, matches the snapshot API,
+moves as events arrive, speaks English on request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from tests.web.server import ServerProcess, caopan
+
+ARTEFACTS = Path(__file__).resolve().parents[2] / "out" / "test-artifacts"
+T0 = 1_788_264_000_000
+
+
+def enter(i: int) -> dict[str, object]:
+    return {
+        "event_id": f"in{i}",
+        "session_id": "scr",
+        "ts": T0 + i * 1000,
+        "type": "enter",
+        "user_id": f"u{i}",
+        "source": "recommend",
+    }
+
+
+def post(server: ServerProcess, token: str, events: list[dict[str, object]]) -> None:
+    body = b"".join(json.dumps(e).encode() + b"\n" for e in events)
+    answer = httpx.post(
+        f"{server.url}/api/sessions/scr/events",
+        content=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, str]]:
+    db = tmp_path_factory.mktemp("screen") / "store.duckdb"
+    caopan(db, "provider", "add", "p1", "--name", "星火")
+    token = caopan(db, "token", "create", "--provider", "p1")
+    server = ServerProcess(db)
+    server.start()
+    post(
+        server,
+        token,
+        [
+            {"event_id": "start", "session_id": "scr", "ts": T0, "type": "live_start"},
+            *[enter(i) for i in range(1, 21)],
+        ],
+    )
+    yield server, token
+    server.stop()
+
+
+def card(page: Any, metric: str) -> str:
+    return str(page.inner_text(f'.card[data-metric="{metric}"] .value'))
+
+
+def card_is(metric: str, op: str, text: str) -> str:
+    """A JS condition on a headline card's text."""
+    node = f"document.querySelector(\".card[data-metric='{metric}'] .value\")"
+    return f"{node}.textContent {op} '{text}'"
+
+
+SIZE = "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+
+
+def test_the_screen_shows_the_snapshot_and_moves(browser: Any, live) -> None:
+    server, token = live
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{server.url}/screen/scr")
+    page.wait_for_function(card_is("watch_uv", "!==", "—"))
+    snapshot = httpx.get(f"{server.url}/api/sessions/scr/snapshot", timeout=30).json()
+    assert card(page, "watch_uv") == f"{snapshot['metrics']['watch_uv']:,}" == "20"
+    assert page.inner_text('.m[data-metric="impression_uv"] .n') == "直播间曝光人数"
+    assert page.locator(".m").count() == 42
+
+    post(server, token, [enter(i) for i in range(21, 31)])
+    page.wait_for_function(card_is("watch_uv", "===", "30"), timeout=15_000)
+    assert errors == []
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "screen.png"))
+    size = page.evaluate(SIZE)
+    assert size == [1920, 1080], "no scrollbars at 1920×1080"
+
+
+def test_english_and_small_screens(browser: Any, live) -> None:
+    server, _ = live
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{server.url}/screen/scr?lang=en")
+    page.wait_for_function("document.querySelectorAll('.m').length === 42")
+    assert page.inner_text('.m[data-metric="watch_uv"] .n') == "Viewers (entered)"
+    size = page.evaluate(SIZE)
+    assert size == [1280, 720], "the stage scales down without scrollbars"
+
+
+def test_home_page_links_screen_and_review(browser: Any, live) -> None:
+    server, _ = live
+    page = browser.new_page()
+    page.goto(server.url + "/")
+    assert page.locator('a[href="/screen/scr"]').count() == 1
+    page.click('a[href="/review/scr"]')
+    page.wait_for_selector("#trend canvas")
+    assert page.inner_text("h1").startswith("复盘")

@@ -1,0 +1,67 @@
+"""Server-sent snapshots: pushed when events arrive, and again to a client that reconnects."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import httpx
+
+from tests.web.server import ServerProcess, caopan
+
+T0 = 1_788_264_000_000
+
+
+def like(i: int) -> bytes:
+    return (
+        json.dumps(
+            {
+                "event_id": f"l{i}",
+                "session_id": "sse",
+                "ts": T0 + i,
+                "type": "like",
+                "user_id": f"u{i}",
+            }
+        ).encode()
+        + b"\n"
+    )
+
+
+def read_snapshots(url: str, count: int, out: list[dict]) -> None:
+    with httpx.stream("GET", url, timeout=30) as response:
+        for line in response.iter_lines():
+            if line.startswith("data: "):
+                out.append(json.loads(line[6:]))
+                if len(out) >= count:
+                    return
+
+
+def test_snapshots_are_pushed_when_events_arrive(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    caopan(db, "provider", "add", "p1", "--name", "星火")
+    token = caopan(db, "token", "create", "--provider", "p1")
+    server = ServerProcess(db)
+    server.start()
+    try:
+        headers = {"Authorization": f"Bearer {token}"}
+        post = f"{server.url}/api/sessions/sse/events"
+        assert httpx.post(post, content=like(1), headers=headers).status_code == 200
+        got: list[dict] = []
+        stream = f"{server.url}/api/sessions/sse/stream?window=5"
+        reader = threading.Thread(target=read_snapshots, args=(stream, 2, got))
+        reader.start()
+        while not got and reader.is_alive():
+            reader.join(0.1)
+        assert httpx.post(post, content=like(2) + like(3), headers=headers).status_code == 200
+        reader.join(20)
+        assert len(got) == 2
+        first, second = got
+        assert first["session"]["metrics"]["share_uv"] == 0
+        assert second["window"]["range"] == {"kind": "window", "minutes": 5}
+        assert second["session"]["as_of"] == T0 + 3 > first["session"]["as_of"]
+        again: list[dict] = []
+        read_snapshots(stream, 1, again)  # a reconnecting client gets the current one at once
+        assert again[0] == second
+    finally:
+        server.stop()
