@@ -162,10 +162,17 @@ class App:
     # -- review --------------------------------------------------------------------------
 
     def review(
-        self, session_id: str, as_of: int | None = None, window: int | None = None
+        self,
+        session_id: str,
+        as_of: int | None = None,
+        window: int | None = None,
+        engine: Engine | None = None,
     ) -> dict[str, Any]:
-        """The session's 42 metrics and breakdowns (复盘), in the spec's output shape."""
-        return engine_review.review(self.engine, session_id, as_of, window)
+        """The session's 42 metrics and breakdowns (复盘), in the spec's output shape.
+
+        `engine` may be a reader of this App's store (see `Engine.reader`).
+        """
+        return engine_review.review(engine or self.engine, session_id, as_of, window)
 
     @staticmethod
     def review_events(
@@ -221,9 +228,9 @@ class App:
             return replay.replay(events, replay.http_sink(url, token), speed)
         return replay.replay(events, replay.store_sink(self.engine, now_ms), speed)
 
-    def session_summaries(self) -> list[dict[str, Any]]:
+    def session_summaries(self, engine: Engine | None = None) -> list[dict[str, Any]]:
         """Per stored session: events, first and last instant, distinct viewers who entered."""
-        ev = self.engine.table("live_events")
+        ev = (engine or self.engine).table("live_events")
         summary = ev.group_by("session_id").aggregate(
             events=ev.count(),
             start=ev.ts.min(),

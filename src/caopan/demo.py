@@ -1,115 +1,132 @@
-"""`make demo`: a simulated agency in a fresh store, and what caopan makes of it.
+"""`make demo`: a simulated agency, the server on 127.0.0.1:8000, and a session broadcast live.
 
-Until the live screen lands, the demo simulates a small agency (providers, merchants, talents
-and a few days of live sessions) into a fresh DuckDB file, ingests the example event file that
-ships with caopan (two deliberately broken lines show the quarantine), and prints what the store
-holds: providers and their merchants' GMV, the biggest sessions, the quarantine.
+1. If the demo store has no world yet, simulate a small agency into it (providers, merchants,
+   talents, two days of sessions: about ten million viewer events) and ingest the example event
+   file that ships with caopan (two broken lines show the quarantine).
+2. Start the web server, and replay a freshly simulated session through its HTTP intake in real
+   time (or `--speed K` times faster), so the big screen moves.
+3. Print the URLs: the home page, the live screen, the review.
+
+`--no-serve` stops after step 1 and prints a summary instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import threading
 import time
 from pathlib import Path
 
-import ibis
+import httpx
+import numpy as np
 from rich.console import Console
-from rich.table import Table
 
 from caopan.app import App
-from caopan.domain.clock import shanghai_text
+from caopan.domain.clock import now_ms
 from caopan.domain.money import Money
-from caopan.sim.world import WorldSpec
+from caopan.sim import frames, replay
+from caopan.sim.room import simulate
+from caopan.sim.world import WorldSpec, single_room
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "demo-session.ndjson"
 DEMO_WORLD = WorldSpec(providers=4, merchants=10, days=2, seed=7, talents=2)
+LIVE_SESSION = "live-demo"
 
 
-def run(db: str, world: WorldSpec = DEMO_WORLD, events: Path = EXAMPLE) -> int:
-    console = Console()
-    path = Path(db.removeprefix("duckdb:///"))
-    for stale in (path, path.with_name(path.name + ".wal")):
-        stale.unlink(missing_ok=True)
-    with App(db) as app:
-        console.rule("[bold]caopan 操盘 — demo")
-        started = time.perf_counter()
-        with console.status("模拟 simulating an agency…"):
-            summary = app.simulate(world)
-        console.print(
-            f"simulated {summary.providers} providers, {summary.merchants} merchants, "
-            f"{summary.anchors} anchors: {summary.sessions} sessions, {summary.events:,} events, "
-            f"{summary.orders:,} orders in {time.perf_counter() - started:.1f} s",
-            highlight=False,
-        )
-        [report] = app.ingest_event_files([events])
-        console.print(
-            f"ingested {events.name}: {report.accepted} accepted, {report.rejected} rejected "
-            "→ quarantine",
-            highlight=False,
-        )
-        console.print(_providers(app))
-        console.print(_sessions(app))
-        console.print("[bold]隔离区 quarantine[/] (caopan quarantine list):")
-        for row in app.quarantine():
-            console.print(
-                f"  {Path(str(row['source'])).name}:{row['line']}  {row['reason']}", markup=False
-            )
-        console.print(f"store: {app.url} — try: .venv/bin/caopan --db {path} db info")
-    return 0
-
-
-def _providers(app: App) -> Table:
-    orders = app.engine.table("orders")
-    merchants = app.engine.table("merchants")
-    providers = app.engine.table("providers")
-    paid = orders.filter(orders.paid_at.notnull())
-    joined = paid.join(merchants, paid.merchant_id == merchants.merchant_id)
-    per = joined.group_by(joined.provider_id).aggregate(
-        merchants=joined.merchant_id.nunique(), orders=joined.count(), gmv=joined.paid_fen.sum()
+def prepare(app: App, console: Console, world: WorldSpec = DEMO_WORLD) -> None:
+    """Simulate the agency into the store unless it is there already."""
+    if app.providers():
+        console.print(f"using the agency already in {app.url}", highlight=False)
+        return
+    started = time.perf_counter()
+    with console.status("模拟 simulating an agency…"):
+        summary = app.simulate(world)
+    console.print(
+        f"simulated {summary.providers} providers, {summary.merchants} merchants, "
+        f"{summary.anchors} anchors: {summary.sessions} sessions, {summary.events:,} events, "
+        f"{summary.orders:,} orders (GMV {Money(summary.gmv_fen)}) "
+        f"in {time.perf_counter() - started:.0f} s",
+        highlight=False,
     )
-    rows = per.left_join(providers, per.provider_id == providers.provider_id).order_by(
-        ibis.desc("gmv")
+    [report] = app.ingest_event_files([EXAMPLE])
+    console.print(
+        f"ingested {EXAMPLE.name}: {report.accepted} accepted, {report.rejected} rejected "
+        "→ quarantine (caopan quarantine list)",
+        highlight=False,
     )
-    table = Table(title="服务商 providers · 成交 GMV", title_justify="left")
-    for col in ("服务商", "类型", "等级", "商家", "订单", "GMV"):
-        table.add_column(col)
-    for r in rows.to_pyarrow().to_pylist():
-        table.add_row(
-            r["name"] or "（无服务商 none）",
-            r["category"] or "",
-            r["tier"] or "",
-            str(r["merchants"]),
-            f"{r['orders']:,}",
-            str(Money(int(r["gmv"]))),
-        )
-    return table
 
 
-def _sessions(app: App) -> Table:
-    orders = app.engine.table("orders")
-    sessions = app.engine.table("live_sessions")
-    paid = orders.filter(orders.paid_at.notnull())
-    per = paid.group_by("session_id").aggregate(orders=paid.count(), gmv=paid.paid_fen.sum())
-    top = per.join(sessions, "session_id").order_by(ibis.desc("gmv")).limit(8)
-    table = Table(title="场次 top sessions", title_justify="left")
-    for col in ("场次", "直播间", "开播 (北京时间)", "订单", "GMV"):
-        table.add_column(col)
-    for r in top.to_pyarrow().to_pylist():
-        table.add_row(
-            r["session_id"],
-            r["title"],
-            shanghai_text(int(r["created_at"])),
-            f"{r['orders']:,}",
-            str(Money(int(r["gmv"]))),
-        )
-    return table
+def broadcast(
+    base_url: str, token: str, speed: float, minutes: int, stop: threading.Event, console: Console
+) -> None:
+    """Replay a simulated 服饰 session, shifted to start now, into the server's intake."""
+    for _ in range(200):  # wait for the server to listen
+        try:
+            httpx.get(f"{base_url}/api/health", timeout=1.0)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    session = f"{LIVE_SESSION}-{time.strftime('%H%M%S')}"
+    room = single_room(
+        seed=11,
+        minutes=minutes,
+        stage="爬坡",
+        category="服饰",
+        session_id=session,
+        start_ms=now_ms(),
+    )
+    table = frames.to_arrow(
+        room.session_id, simulate(room, np.random.default_rng([11, 10])), room.products
+    )
+    console.print(f"[bold green]直播中 live[/]: {base_url}/screen/{session}", highlight=False)
+
+    def sleep(seconds: float) -> None:
+        if stop.wait(seconds):
+            raise SystemExit
+
+    try:
+        replay.replay(table, replay.http_sink(base_url, token), speed, sleep=sleep)
+    except SystemExit:
+        return
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default="out/demo.duckdb", help="demo store path")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--speed", type=float, default=1.0, help="replay speed (1 = real time)")
+    parser.add_argument("--minutes", type=int, default=180, help="length of the live session")
+    parser.add_argument("--no-serve", action="store_true", help="build the store and stop")
     args = parser.parse_args()
-    raise SystemExit(run(args.db))
+    console = Console()
+    console.rule("[bold]caopan 操盘 — demo")
+    app = App(args.db)
+    prepare(app, console)
+    if args.no_serve:
+        console.print(f"store: {app.url} ({sum(app.table_counts().values()):,} rows)")
+        app.close()
+        return
+    provider = str(app.providers()[0]["provider_id"])
+    token = app.create_token(provider)
+
+    import uvicorn
+
+    from caopan.web.app import create_app
+
+    base = f"http://{args.host}:{args.port}"
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=broadcast,
+        args=(base, token, args.speed, args.minutes, stop, console),
+        daemon=True,
+    )
+    thread.start()
+    console.print(f"首页 home: {base}/   (Ctrl-C stops)", highlight=False)
+    try:
+        uvicorn.run(create_app(app), host=args.host, port=args.port, log_level="warning")
+    finally:
+        stop.set()
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.process.stderr.read().decode()}")  # type: ignore[union-attr]
             try:
-                httpx.get(f"{self.url}/api/sessions", timeout=1.0)
+                httpx.get(f"{self.url}/api/health", timeout=1.0)
                 return
             except httpx.HTTPError:
                 time.sleep(0.1)

@@ -121,6 +121,17 @@ class Engine:
             rows = self.memtable(self.conform(name, rows))
         self.con.insert(name, rows)
 
+    def reader(self) -> Engine:
+        """Another connection to the same store for reads on another thread.
+
+        DuckDB: a cursor of the same database (reads see committed writes, run concurrently
+        with the writer). Other engines share their connection.
+        """
+        if self.kind != "duckdb":
+            return self
+        cursor = self.con.con.cursor()
+        return Engine(url=self.url, kind=self.kind, con=ibis.duckdb.from_connection(cursor))
+
     def to_arrow(self, expr: ir.Table) -> pa.Table:
         return expr.to_pyarrow()
 
@@ -137,8 +148,10 @@ class Engine:
 def _connect_duckdb(url: str) -> Engine:
     parsed = urlparse(url)
     path = parsed.path if not parsed.netloc else parsed.netloc + parsed.path
-    if path.startswith("/") and not url.startswith("duckdb:////"):
-        path = path[1:]
+    if url.startswith("duckdb:////"):
+        path = "/" + path.lstrip("/")  # duckdb:////abs/path → /abs/path
+    elif path.startswith("/"):
+        path = path[1:]  # duckdb:///rel/path → rel/path
     if path in ("", ":memory:"):
         con = ibis.duckdb.connect()
     else:

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caopan.app import App
 from caopan.domain.errors import CaopanError
+from caopan.engine.backend import Engine
 from caopan.engine.writer import Writer
 from caopan.stream.bus import Hub
 
@@ -34,21 +35,36 @@ class Server:
     def __init__(self, app: App) -> None:
         self.app = app
         self.writer = Writer()
+        self.reads = Writer()  # snapshots: a second connection, so intake never waits on them
         self.tokens: dict[str, str] = {}
         self.hub = Hub(self.screen_snapshot)
+        self._reader: Engine | None = None
+
+    async def read(self, operation: Callable[[Engine], T]) -> T:
+        """Run a read on the reader thread, over a reader connection of the store."""
+
+        def call() -> T:
+            if self._reader is None:
+                self._reader = self.writer.run(self.app.engine.reader)
+            return operation(self._reader)
+
+        return await asyncio.wrap_future(self.reads.submit(call))
 
     async def screen_snapshot(self, session_id: str, window: int | None) -> dict[str, Any]:
         """What a screen shows: the session range and the window, as of the latest event."""
-        whole = await self.run(lambda: self.app.review(session_id))
+        whole = await self.read(lambda r: self.app.review(session_id, engine=r))
         if window is None:
             return {"session": whole, "window": None}
-        recent = await self.run(lambda: self.app.review(session_id, whole["as_of"], window))
+        recent = await self.read(
+            lambda r: self.app.review(session_id, whole["as_of"], window, engine=r)
+        )
         return {"session": whole, "window": recent}
 
     async def run(self, operation: Callable[[], T]) -> T:
         return await asyncio.wrap_future(self.writer.submit(operation))
 
     def close(self) -> None:
+        self.reads.close()
         self.writer.run(self.app.close)
         self.writer.close()
 

@@ -58,7 +58,9 @@ async def favicon() -> Response:
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, lang: str | None = Query(None)) -> HTMLResponse:
     server = server_of(request)
-    sessions: list[dict[str, Any]] = await server.run(server.app.session_summaries)
+    sessions: list[dict[str, Any]] = await server.read(
+        lambda r: server.app.session_summaries(engine=r)
+    )
     for s in sessions:
         s["start_text"] = shanghai_text(int(s["start"]))
         s["last_text"] = shanghai_text(int(s["last"]))
@@ -89,5 +91,5 @@ async def review(
     session_id: str, request: Request, window: int | None = Query(None)
 ) -> HTMLResponse:
     server = server_of(request)
-    result = await server.run(lambda: server.app.review(session_id, None, window))
+    result = await server.read(lambda r: server.app.review(session_id, None, window, engine=r))
     return HTMLResponse(review_page.render(result))

@@ -13,10 +13,16 @@ router = APIRouter()
 KEEPALIVE_SECONDS = 15.0
 
 
+@router.get("/api/health")
+async def health() -> JSONResponse:
+    """Cheap liveness: the server answers (the store is opened before it listens)."""
+    return JSONResponse({"ok": True})
+
+
 @router.get("/api/sessions")
 async def list_sessions(request: Request) -> JSONResponse:
     server = server_of(request)
-    rows = await server.run(server.app.session_summaries)
+    rows = await server.read(lambda r: server.app.session_summaries(engine=r))
     return JSONResponse(rows)
 
 
@@ -29,7 +35,7 @@ async def snapshot(
 ) -> JSONResponse:
     """The session's 42 metrics and breakdowns, exactly as `caopan review --json` gives them."""
     server = server_of(request)
-    result = await server.run(lambda: server.app.review(session_id, as_of, window))
+    result = await server.read(lambda r: server.app.review(session_id, as_of, window, engine=r))
     return JSONResponse(result)
 
 
