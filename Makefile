@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 ENGINES ?= duckdb,spark
 DEMO_DB ?= out/demo.duckdb
 
-.PHONY: install demo test check lint format docs bench clean system
+.PHONY: install demo test check lint format docs bench clean system lock
 
 install: $(STAMP)
 
@@ -24,11 +24,16 @@ system:
 	  apt-get update -qq && $(APT_INSTALL) $$missing >/dev/null; \
 	fi
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package to the versions the tests (and their snapshots) were made
+# with; refresh it with `make lock` after an upgrade.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -U pip
-	$(BIN)/python -m pip install -q -e ".[dev,spark]"
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev,spark]"
 	touch $(STAMP)
+
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^caopan' > constraints.txt
 
 demo: install
 	$(BIN)/python -m caopan.demo --db $(DEMO_DB)
