@@ -14,6 +14,7 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
+from caopan.domain.alerts import Alert
 from caopan.domain.clock import now_ms
 from caopan.domain.entities import Merchant, Provider
 from caopan.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
@@ -135,6 +136,27 @@ class App:
         owners = {o for o in rows.to_pylist() if o is not None}
         if owners and provider_id not in owners:
             raise Forbidden(f"session {session_id!r} belongs to another provider")
+
+    def record_alerts(
+        self, session_id: str, window: int, changes: Sequence[tuple[Alert, str]], at: int
+    ) -> None:
+        """Store alerts that fired or cleared (append-only: one row per change)."""
+        rows = [
+            {
+                "session_id": session_id,
+                "rule": a.rule,
+                "severity": a.severity,
+                "state": state,
+                "message_zh": a.zh,
+                "message_en": a.en,
+                "action_zh": a.action_zh,
+                "action_en": a.action_en,
+                "window_minutes": window,
+                "at": at,
+            }
+            for a, state in changes
+        ]
+        self.engine.insert("alerts", pa.Table.from_pylist(rows))
 
     # -- tokens --------------------------------------------------------------------------
 

@@ -65,3 +65,43 @@ def test_snapshots_are_pushed_when_events_arrive(tmp_path: Path) -> None:
         assert again[0] == second
     finally:
         server.stop()
+
+
+def test_alerts_reach_the_screen_feed(tmp_path: Path) -> None:
+    db = tmp_path / "a.duckdb"
+    caopan(db, "provider", "add", "p1", "--name", "星火")
+    token = caopan(db, "token", "create", "--provider", "p1")
+    server = ServerProcess(db)
+    server.start()
+    try:
+        created = b"".join(
+            json.dumps(
+                {
+                    "event_id": f"o{i}",
+                    "session_id": "al",
+                    "ts": T0 + i * 1000,
+                    "type": "order_created",
+                    "user_id": f"u{i}",
+                    "product_id": "p1",
+                    "order_id": f"o{i}",
+                    "quantity": 1,
+                    "amount_fen": 9_900,
+                }
+            ).encode()
+            + b"\n"
+            for i in range(6)
+        )
+        answer = httpx.post(
+            f"{server.url}/api/sessions/al/events",
+            content=created,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        assert answer.status_code == 200
+        got: list[dict] = []
+        read_snapshots(f"{server.url}/api/sessions/al/stream?window=5", 1, got)
+        [alert] = got[0]["alerts"]
+        assert alert["rule"] == "unpaid_piling"
+        assert "压单 6 单" in alert["zh"]
+    finally:
+        server.stop()

@@ -164,6 +164,18 @@ TABLES: Final[dict[str, dict[str, str]]] = {
         "account": "string",
         "amount_fen": "int64",
     },
+    "alerts": {
+        "session_id": "string",
+        "rule": "string",
+        "severity": "string",
+        "state": "string",
+        "message_zh": "string",
+        "message_en": "string",
+        "action_zh": "string",
+        "action_en": "string",
+        "window_minutes": "int64",
+        "at": "int64",
+    },
     "api_tokens": {
         "token_hash": "string",
         "provider_id": "string",

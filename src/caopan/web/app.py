@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caopan.app import App
+from caopan.domain.alerts import Alert, evaluate
 from caopan.domain.errors import CaopanError
 from caopan.engine.backend import Engine
 from caopan.engine.writer import Writer
@@ -39,6 +40,7 @@ class Server:
         self.tokens: dict[str, str] = {}
         self.hub = Hub(self.screen_snapshot)
         self._reader: Engine | None = None
+        self.alerts: dict[tuple[str, int], dict[str, tuple[Alert, int]]] = {}
 
     async def read(self, operation: Callable[[Engine], T]) -> T:
         """Run a read on the reader thread, over a reader connection of the store."""
@@ -58,7 +60,38 @@ class Server:
         recent = await self.read(
             lambda r: self.app.review(session_id, whole["as_of"], window, engine=r)
         )
-        return {"session": whole, "window": recent}
+        alerts = await self.track_alerts(session_id, window, recent, whole)
+        return {"session": whole, "window": recent, "alerts": alerts}
+
+    async def track_alerts(
+        self, session_id: str, window: int, recent: dict[str, Any], whole: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Evaluate the rules; store what fired and what cleared; return what is active."""
+        raised = {a.rule: a for a in evaluate(recent["metrics"], whole["series"], window)}
+        key = (session_id, window)
+        active = self.alerts.setdefault(key, {})
+        at = int(recent["as_of"])
+        changes = [(a, "fired") for rule, a in raised.items() if rule not in active]
+        changes += [(a, "cleared") for rule, (a, _) in active.items() if rule not in raised]
+        for alert, state in changes:
+            if state == "fired":
+                active[alert.rule] = (alert, at)
+            else:
+                active.pop(alert.rule, None)
+        if changes:
+            await self.run(lambda: self.app.record_alerts(session_id, window, changes, at))
+        return [
+            {
+                "rule": a.rule,
+                "severity": a.severity,
+                "zh": a.zh,
+                "en": a.en,
+                "action_zh": a.action_zh,
+                "action_en": a.action_en,
+                "fired_at": fired,
+            }
+            for a, fired in sorted(active.values(), key=lambda x: -x[1])
+        ]
 
     async def run(self, operation: Callable[[], T]) -> T:
         return await asyncio.wrap_future(self.writer.submit(operation))

@@ -196,9 +196,15 @@
     const secs = Math.max(0, Math.floor(((live ? Date.now() : s.as_of) - start) / 1000));
     document.getElementById("elapsed").textContent = [Math.floor(secs / 3600), Math.floor(secs / 60) % 60, secs % 60].map((x) => String(x).padStart(2, "0")).join(":");
     renderTrend(s); renderTraffic(s); renderProducts(s);
-    const alerts = document.getElementById("alerts");
-    if (!alerts.textContent) alerts.textContent = t("noAlerts");
+    renderAlerts(snap.alerts || []);
     document.body.dataset.asOf = String(s.as_of);
+  }
+
+  const alertsEl = document.getElementById("alerts");
+  function renderAlerts(list) {
+    if (!list.length) { alertsEl.textContent = t("noAlerts"); alertsEl.className = "alerts"; return; }
+    alertsEl.className = "alerts on";
+    alertsEl.textContent = list.map((a) => `${hhmm(a.fired_at)} ${a.severity === "critical" ? "‼" : "⚠"} ${EN ? a.en : a.zh} → ${EN ? a.action_en : a.action_zh}`).join("　｜　");
   }
 
   // -- the stream: EventSource reconnects by itself; we show the state --
