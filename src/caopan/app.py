@@ -6,7 +6,8 @@ below the App knows which face called it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from caopan.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFoun
 from caopan.domain.tokens import new_token, token_hash
 from caopan.engine import review as engine_review
 from caopan.engine.backend import Engine, connect, default_url, normalize_url
+from caopan.engine.key_index import KeyIndex
 from caopan.ingest import http as http_intake
 from caopan.ingest import quarantine
 from caopan.ingest.files import FileReport, check_readable, ingest_file
@@ -36,6 +38,7 @@ class App:
     def __init__(self, db: str | None = None) -> None:
         self.url = normalize_url(db) if db else default_url()
         self._engine: Engine | None = None
+        self._keys: KeyIndex | None = None
 
     @property
     def engine(self) -> Engine:
@@ -43,7 +46,20 @@ class App:
             self._engine = connect(self.url)
         return self._engine
 
+    @property
+    def keys(self) -> KeyIndex:
+        """The stored event keys, for the event log of this (the store's only) writer."""
+        if self._keys is None:
+            self._keys = KeyIndex(self.engine)
+        return self._keys
+
+    def _forget_keys(self) -> None:
+        if self._keys is not None:
+            self._keys.close()
+            self._keys = None
+
     def close(self) -> None:
+        self._forget_keys()
         if self._engine is not None:
             self._engine.close()
             self._engine = None
@@ -121,14 +137,33 @@ class App:
         """Ingest NDJSON event files in order; every path is checked before any is read."""
         for path in paths:
             check_readable(path)
-        return [ingest_file(self.engine, path, _per_file(progress, path)) for path in paths]
+        with self._bulk():
+            return [
+                ingest_file(self.engine, path, _per_file(progress, path), self.keys)
+                for path in paths
+            ]
+
+    @contextmanager
+    def _bulk(self) -> Iterator[None]:
+        """Bulk writes on DuckDB: do not keep insertion order (queries sort explicitly)."""
+        engine = self.engine
+        if engine.kind != "duckdb":
+            yield
+            return
+        engine.con.raw_sql("SET preserve_insertion_order = false")
+        try:
+            yield
+        finally:
+            engine.con.raw_sql("SET preserve_insertion_order = true")
 
     def ingest_body(
         self, session_id: str, body: bytes, provider_id: str | None
     ) -> http_intake.BatchReport:
         """Events posted for one session (stored durably before this returns)."""
         self._check_owner(session_id, provider_id)
-        return http_intake.ingest_body(self.engine, session_id, body, provider_id, now_ms())
+        return http_intake.ingest_body(
+            self.engine, session_id, body, provider_id, now_ms(), self.keys
+        )
 
     def _check_owner(self, session_id: str, provider_id: str | None) -> None:
         sessions = self.engine.table("live_sessions")
@@ -231,14 +266,9 @@ class App:
         """Build a simulated world and its history into the store."""
         if events_format not in ("parquet", "ndjson"):
             raise InvalidInput(f"--events-format must be parquet or ndjson (got {events_format!r})")
-        engine = self.engine
-        if engine.kind == "duckdb":  # bulk load: row order of plain scans is not promised anyway
-            engine.con.raw_sql("SET preserve_insertion_order = false")
-        try:
-            return history.populate(engine, spec, progress, events_out, events_format)
-        finally:
-            if engine.kind == "duckdb":
-                engine.con.raw_sql("SET preserve_insertion_order = true")
+        self._forget_keys()  # the simulator writes events in bulk, past the event log
+        with self._bulk():
+            return history.populate(self.engine, spec, progress, events_out, events_format)
 
     def replay(
         self, events: pa.Table, speed: float, url: str | None = None, token: str | None = None
@@ -248,7 +278,7 @@ class App:
             if not token:
                 raise InvalidInput("--token is needed to post to a server")
             return replay.replay(events, replay.http_sink(url, token), speed)
-        return replay.replay(events, replay.store_sink(self.engine, now_ms), speed)
+        return replay.replay(events, replay.store_sink(self.engine, now_ms, self.keys), speed)
 
     def session_summaries(self, engine: Engine | None = None) -> list[dict[str, Any]]:
         """Per stored session: events, first and last instant, distinct viewers who entered."""

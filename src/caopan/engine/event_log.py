@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from caopan.domain.events import FIELDS
 from caopan.engine.backend import Engine
+from caopan.engine.key_index import KeyIndex
 
 KEYS = ("session_id", "event_id")
 CONTENT = (*tuple(name for name in FIELDS if name not in KEYS), "extra")
@@ -74,8 +76,7 @@ def classify(engine: Engine, batch: pa.Table) -> pa.Table:
     new = engine.memtable(batch)
     ranked = new.mutate(_rank=ibis.row_number().over(group_by=list(KEYS), order_by=new.line))
     stored_all = engine.table("live_events")
-    sessions = new.select("session_id").distinct()
-    stored_rows = stored_all.semi_join(sessions, "session_id")
+    stored_rows = stored_all.semi_join(new.select(*KEYS).distinct(), list(KEYS))
     stored = stored_rows.select(
         _s_session_id=stored_rows.session_id,
         _s_event_id=stored_rows.event_id,
@@ -127,21 +128,41 @@ def _screen(engine: Engine, batch: pa.Table) -> pa.Table:
     return joined.select("line", "_n", "_hit").order_by("line").to_pyarrow()
 
 
+def _suspects(batch: pa.Table, index: KeyIndex) -> tuple[pa.Array, np.ndarray]:
+    """Rows whose key is (probably) stored or repeated in the batch, by the key index."""
+    index.load(set(pc.unique(batch.column("session_id")).to_pylist()))
+    hashes = index.hash(batch)
+    _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
+    suspect = index.seen(hashes) | (counts[inverse] > 1)
+    return pa.array(suspect), hashes
+
+
 def append(
-    engine: Engine, batch: pa.Table, ingested_at: int, owner: str | None = None
+    engine: Engine,
+    batch: pa.Table,
+    ingested_at: int,
+    owner: str | None = None,
+    index: KeyIndex | None = None,
 ) -> AppendResult:
     """Append the new events of `batch` (rows of `caopan.ingest.ndjson.BATCH_SCHEMA`).
 
-    Sessions first seen here are registered, owned by `owner` (a provider id) if given.
+    Sessions first seen here are registered, owned by `owner` (a provider id) if given. With a
+    key index (the single writer's), repeats are found without re-reading the store.
     """
     result = AppendResult()
     if batch.num_rows == 0:
         return result
-    batch = batch.sort_by("line")
-    screened = _screen(engine, batch)
-    suspect = pc.or_(
-        pc.fill_null(screened.column("_hit"), False), pc.greater(screened.column("_n"), 1)
-    )
+    lines = batch.column("line").to_numpy()
+    if len(lines) > 1 and bool(np.any(lines[1:] < lines[:-1])):
+        batch = batch.sort_by("line")
+    hashes = None
+    if index is not None:
+        suspect, hashes = _suspects(batch, index)
+    else:
+        screened = _screen(engine, batch)
+        suspect = pc.or_(
+            pc.fill_null(screened.column("_hit"), False), pc.greater(screened.column("_n"), 1)
+        )
     accept = pc.invert(suspect)
     if pc.any(suspect).as_py():
         classified = classify(engine, batch.filter(suspect))
@@ -157,6 +178,8 @@ def append(
             "ingested_at", pa.array([ingested_at] * accepted.num_rows, pa.int64())
         )
         engine.insert("live_events", stamped)
+        if index is not None and hashes is not None:
+            index.add(hashes[np.asarray(accept.to_numpy(zero_copy_only=False), bool)])
         result.new_sessions = _register_sessions(engine, accepted, ingested_at, owner)
         result.notices = refund_notices(engine, accepted)
     return result

@@ -23,6 +23,7 @@ from caopan.domain.clock import now_ms
 from caopan.domain.errors import InvalidInput, NotFound
 from caopan.engine import event_log
 from caopan.engine.backend import Engine
+from caopan.engine.key_index import KeyIndex
 from caopan.ingest import quarantine
 from caopan.ingest.ndjson import Block, Parsed, RawLines, Rejection, parse_block, read_blocks
 
@@ -116,7 +117,12 @@ class _Counting:
         return data
 
 
-def ingest_file(engine: Engine, path: Path, progress: Progress | None = None) -> FileReport:
+def ingest_file(
+    engine: Engine,
+    path: Path,
+    progress: Progress | None = None,
+    index: KeyIndex | None = None,
+) -> FileReport:
     """Ingest one NDJSON event file (see the module docstring)."""
     source = str(path)
     report = FileReport(file=source)
@@ -134,7 +140,7 @@ def ingest_file(engine: Engine, path: Path, progress: Progress | None = None) ->
             )
         body = _Chain(head, _Counting(stream, raw_file, progress))
         try:
-            _ingest_stream(engine, body, source, report, received_at)  # type: ignore[arg-type]
+            _ingest_stream(engine, body, source, report, received_at, index)  # type: ignore[arg-type]
         except (OSError, EOFError) as exc:
             report.problems.append(f"{source}: reading stopped: {exc}")
             report.refused = f"reading stopped after line {report.lines}: {exc}"
@@ -173,7 +179,12 @@ def ingest_stream(
 
 
 def _ingest_stream(
-    engine: Engine, stream: BinaryIO, source: str, report: FileReport, received_at: int
+    engine: Engine,
+    stream: BinaryIO,
+    source: str,
+    report: FileReport,
+    received_at: int,
+    index: KeyIndex | None = None,
 ) -> None:
     pending: list[pa.Table] = []
     raws: list[RawLines] = []
@@ -194,9 +205,9 @@ def _ingest_stream(
             if parsed.raw is not None:
                 raws.append(parsed.raw)
         if pending_rows >= FLUSH_ROWS:
-            _flush(engine, pending, raws, rejected, source, report, received_at)
+            _flush(engine, pending, raws, rejected, source, report, received_at, index)
             pending, raws, pending_rows, rejected = [], [], 0, []
-    _flush(engine, pending, raws, rejected, source, report, received_at)
+    _flush(engine, pending, raws, rejected, source, report, received_at, index)
 
 
 def _line_count(block: Block) -> int:
@@ -259,13 +270,14 @@ def _flush(
     source: str,
     report: FileReport,
     received_at: int,
+    index: KeyIndex | None = None,
 ) -> None:
     entries = [quarantine.Entry(source, r.line, r.field, r.reason, r.raw) for r in rejected]
     report.rejected += len(rejected)
     report.problems.extend(r.message(source) for r in rejected)
     if pending:
         batch = pa.concat_tables(pending)
-        result = event_log.append(engine, batch, received_at)
+        result = event_log.append(engine, batch, received_at, index=index)
         report.accepted += result.accepted
         report.duplicate += result.duplicate
         report.conflicting += len(result.conflicts)

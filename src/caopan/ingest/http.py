@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 
 from caopan.engine import event_log
 from caopan.engine.backend import Engine
+from caopan.engine.key_index import KeyIndex
 from caopan.ingest import quarantine
 from caopan.ingest.ndjson import Rejection, parse_bytes
 
@@ -50,7 +51,12 @@ class BatchReport:
 
 
 def ingest_body(
-    engine: Engine, session_id: str, body: bytes, owner: str | None, received_at: int
+    engine: Engine,
+    session_id: str,
+    body: bytes,
+    owner: str | None,
+    received_at: int,
+    index: KeyIndex | None = None,
 ) -> BatchReport:
     """Validate, deduplicate and store one body; durable when this returns."""
     report = BatchReport(session_id)
@@ -77,7 +83,7 @@ def ingest_body(
         for r in sorted(rejections, key=lambda r: r.line)
     ]
     if rows.num_rows:
-        result = event_log.append(engine, rows, received_at, owner)
+        result = event_log.append(engine, rows, received_at, owner, index)
         report.accepted, report.duplicate = result.accepted, result.duplicate
         report.conflicting = len(result.conflicts)
         for c in result.conflicts:

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from caopan.domain.errors import EngineError, InvalidInput
 from caopan.engine import event_log
 from caopan.engine.backend import Engine
+from caopan.engine.key_index import KeyIndex
 from caopan.ingest.ndjson import BATCH_SCHEMA
 
 Sink = Callable[[pa.Table], None]
@@ -67,7 +68,9 @@ def replay(
     return stats
 
 
-def store_sink(engine: Engine, ingested_at: Callable[[], int]) -> Sink:
+def store_sink(
+    engine: Engine, ingested_at: Callable[[], int], index: KeyIndex | None = None
+) -> Sink:
     """Append each batch to the store through the event log (validated, deduplicated)."""
     line = 0
 
@@ -86,7 +89,7 @@ def store_sink(engine: Engine, ingested_at: Callable[[], int]) -> Sink:
             ],
             schema=BATCH_SCHEMA,
         )
-        event_log.append(engine, rows, ingested_at())
+        event_log.append(engine, rows, ingested_at(), index=index)
 
     return send
 
