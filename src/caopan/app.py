@@ -21,10 +21,11 @@ from caopan.domain.entities import Merchant, Provider
 from caopan.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
 from caopan.domain.tokens import new_token, token_hash
 from caopan.engine import review as engine_review
+from caopan.engine import settlement
 from caopan.engine.backend import Engine, connect, default_url, normalize_url
 from caopan.engine.key_index import KeyIndex
 from caopan.ingest import http as http_intake
-from caopan.ingest import quarantine
+from caopan.ingest import plans, quarantine
 from caopan.ingest.files import FileReport, check_readable, ingest_file
 from caopan.sim import history, replay
 from caopan.sim.world import WorldSpec
@@ -192,6 +193,14 @@ class App:
             for a, state in changes
         ]
         self.engine.insert("alerts", pa.Table.from_pylist(rows))
+
+    # -- commission ----------------------------------------------------------------------
+
+    @staticmethod
+    def commission_calc(plan: Path, orders: Path, as_of: int | None = None) -> dict[str, Any]:
+        """The what-if calculator over files, without a store (spec commission.md)."""
+        terms = plans.read_plan(plan)
+        return settlement.calculate(terms, plans.read_order_lines(orders), as_of or now_ms())
 
     # -- tokens --------------------------------------------------------------------------
 
