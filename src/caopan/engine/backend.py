@@ -59,13 +59,22 @@ class Engine:
     con: BaseBackend
     _arrow_schemas: dict[str, pa.Schema] = field(default_factory=dict, repr=False)
     _scratch: Path | None = field(default=None, repr=False)
+    _views: list[str] = field(default_factory=list, repr=False)
 
     def memtable(self, rows: pa.Table) -> ir.Table:
-        """An Arrow table as an Ibis table on this engine, every type kept exactly.
+        """An Arrow table as an Ibis table on this engine, every type kept exactly, until
+        `release()`.
 
-        DuckDB reads Arrow as it is. Spark gets a Parquet file: ibis's pyspark backend would
-        go through pandas, where an int64 column with nulls becomes float and then all null.
+        DuckDB reads Arrow as it is, registered under a scratch name (ibis's own memtables
+        stay registered for the connection's life: a long-running writer grew by every batch).
+        Spark gets a Parquet file: ibis's pyspark backend would go through pandas, where an
+        int64 column with nulls becomes float and then all null.
         """
+        if self.kind == "duckdb":
+            view = f"caopan_scratch_{uuid.uuid4().hex}"
+            self.con.con.register(view, rows)
+            self._views.append(view)
+            return self.con.table(view)
         if self.kind != "spark":
             return ibis.memtable(rows)
         if self._scratch is None:
@@ -113,12 +122,26 @@ class Engine:
         ]
         return pa.Table.from_arrays(columns, schema=schema)
 
+    def release(self) -> None:
+        """Forget the scratch tables made by `memtable`."""
+        while self._views:
+            self.con.con.unregister(self._views.pop())
+
     def insert(self, name: str, rows: pa.Table | ir.Table) -> None:
         """Append rows (an Arrow table or an Ibis expression with the table's columns)."""
         if isinstance(rows, pa.Table):
             if rows.num_rows == 0:
                 return
-            rows = self.memtable(self.conform(name, rows))
+            conformed = self.conform(name, rows)
+            if self.kind == "duckdb":  # straight from Arrow, nothing left registered
+                view = f"caopan_in_{uuid.uuid4().hex}"
+                self.con.con.register(view, conformed)
+                try:
+                    self.con.con.execute(f'INSERT INTO "{name}" SELECT * FROM "{view}"')
+                finally:
+                    self.con.con.unregister(view)
+                return
+            rows = self.memtable(conformed)
         self.con.insert(name, rows)
 
     def reader(self) -> Engine:

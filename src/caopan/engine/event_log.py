@@ -149,6 +149,19 @@ def append(
     Sessions first seen here are registered, owned by `owner` (a provider id) if given. With a
     key index (the single writer's), repeats are found without re-reading the store.
     """
+    try:
+        return _append(engine, batch, ingested_at, owner, index)
+    finally:
+        engine.release()
+
+
+def _append(
+    engine: Engine,
+    batch: pa.Table,
+    ingested_at: int,
+    owner: str | None,
+    index: KeyIndex | None,
+) -> AppendResult:
     result = AppendResult()
     if batch.num_rows == 0:
         return result

@@ -54,9 +54,12 @@ def store(engine: Engine, entries: Iterable[Entry], received_at: int) -> int:
     fresh = engine.memtable(engine.conform("quarantine", table)).anti_join(
         engine.table("quarantine"), "quarantine_id"
     )
-    before = engine.table("quarantine").count().to_pyarrow().as_py()
-    engine.insert("quarantine", fresh)
-    return int(engine.table("quarantine").count().to_pyarrow().as_py() - before)
+    try:
+        before = engine.table("quarantine").count().to_pyarrow().as_py()
+        engine.insert("quarantine", fresh)
+        return int(engine.table("quarantine").count().to_pyarrow().as_py() - before)
+    finally:
+        engine.release()
 
 
 def listing(engine: Engine, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
