@@ -98,9 +98,6 @@ class Engine:
             )
         return created
 
-    def has_schema(self) -> bool:
-        return set(TABLES) <= set(self.con.list_tables())
-
     def table(self, name: str) -> ir.Table:
         if name not in TABLES:
             raise InvalidInput(f"unknown table {name!r}")

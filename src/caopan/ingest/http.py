@@ -88,17 +88,13 @@ def ingest_body(
         report.conflicting = len(result.conflicts)
         for c in result.conflicts:
             report.problems.append({"line": c.line, "field": None, "reason": c.reason()})
-            raw = _raw(parsed.raw, c.line)
+            raw = parsed.raw(c.line) if parsed.raw is not None else b""
             entries.append(quarantine.Entry(source, c.line, None, c.reason(), raw))
         report.notices = [
             {"line": n.line, "field": n.field, "message": n.message} for n in result.notices
         ]
     quarantine.store(engine, entries, received_at)
     return report
-
-
-def _raw(raw: Any, line: int) -> bytes:
-    return bytes(raw(line)) if raw is not None else b""
 
 
 def count_lines(body: bytes) -> int:

@@ -55,9 +55,9 @@ def store(engine: Engine, entries: Iterable[Entry], received_at: int) -> int:
         engine.table("quarantine"), "quarantine_id"
     )
     try:
-        before = engine.table("quarantine").count().to_pyarrow().as_py()
-        engine.insert("quarantine", fresh)
-        return int(engine.table("quarantine").count().to_pyarrow().as_py() - before)
+        new_rows = fresh.to_pyarrow()
+        engine.insert("quarantine", new_rows)
+        return int(new_rows.num_rows)
     finally:
         engine.release()
 

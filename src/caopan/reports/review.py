@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from caopan.domain.catalog import GROUPS, METRICS
+from caopan.domain.catalog import BY_ID, GROUPS, METRICS
 from caopan.domain.clock import shanghai_text
 from caopan.domain.events import SOURCE_CLASS_NAMES
 from caopan.reports.formatting import change_text, value_text
@@ -72,10 +72,7 @@ def render(review: dict[str, Any], title: str | None = None) -> str:
     metrics = review["metrics"]
     windowed = review["range"]["kind"] == "window"
     plain = {k: (v["value"] if windowed else v) for k, v in metrics.items()}
-    funnel = [
-        {"id": i, "zh": next(m.zh for m in METRICS if m.id == i), "value": plain[i] or 0}
-        for i in funnel_ids
-    ]
+    funnel = [{"id": i, "zh": BY_ID[i].zh, "value": plain[i] or 0} for i in funnel_ids]
     chart_data = {
         "series": review["series"],
         "markers": review["markers"],
@@ -109,12 +106,11 @@ def _headline(metrics: dict[str, Any]) -> list[dict[str, str]]:
         "refund_rate",
         "provider_commission_est_fen",
     )
-    by_id = {m.id: m for m in METRICS}
     return [
         {
-            "zh": by_id[i].zh,
-            "en": by_id[i].en,
-            "value": value_text(by_id[i].unit, metrics.get(i), i),
+            "zh": BY_ID[i].zh,
+            "en": BY_ID[i].en,
+            "value": value_text(BY_ID[i].unit, metrics.get(i), i),
         }
         for i in picks
     ]

@@ -18,7 +18,7 @@ from caopan.domain.clock import day_start_ms
 from caopan.domain.entities import PROVIDER_CATEGORIES, PROVIDER_TIERS, STAGES
 from caopan.domain.errors import InvalidInput
 from caopan.sim import calibration as cal
-from caopan.sim.room import ROLES, Product, Room
+from caopan.sim.room import Product, Room
 
 DEFAULT_START = date(2026, 9, 1)
 SURNAMES = [
@@ -407,9 +407,6 @@ def _talent_session(
     )
 
 
-ROLE_NAMES = ROLES
-
-
 def single_room(
     seed: int,
     minutes: int,
@@ -430,19 +427,7 @@ def single_room(
     spec = WorldSpec(providers=1, merchants=0, days=1, seed=seed)
     rng = np.random.default_rng([seed, 9])
     provider = _provider(0, rng)
-    merchant, anchor = _merchant(0, spec, [provider], rng)
-    merchant = MerchantRow(
-        merchant.merchant_id,
-        merchant.name,
-        category,
-        stage,
-        provider.provider_id,
-        merchant.opened_on,
-        anchor.anchor_id,
-        [],
-        None,
-        0.0,
-    )
+    _merchant(0, spec, [provider], rng)  # draws as the world does, so a seed's session is stable
     scale = cal.STAGES[stage]
     profile = cal.CATEGORIES[category]
     products = []

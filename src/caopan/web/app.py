@@ -150,7 +150,3 @@ def create_app(app: App) -> FastAPI:
 def server_of(request: Request) -> Server:
     server: Server = request.app.state.server
     return server
-
-
-def json_response(payload: Any, status: int = 200) -> JSONResponse:
-    return JSONResponse(payload, status_code=status)
