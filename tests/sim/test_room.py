@@ -29,7 +29,7 @@ from caopan.domain.errors import InvalidInput
 from caopan.domain.events import EVENT_TYPES, MARKER_KINDS, VIEWER_TYPES, required_fields
 from caopan.ingest.ndjson import parse_bytes
 from caopan.sim import calibration as cal
-from caopan.sim.room import SOURCE, SOURCE_CODES
+from caopan.sim.room import AD_CHANNELS, SOURCE, SOURCE_CODES
 from caopan.sim.world import single_room
 
 # (stage, category, minutes, seed): all four stages, several categories; short where big.
@@ -99,7 +99,8 @@ def test_rows_carry_the_fields_their_type_requires(rows: list[dict]):
         if row["type"] == "marker":
             assert row["kind"] in MARKER_KINDS and row["text"], row
         if row["type"] == "ad_spend":
-            assert row["channel"] == "jinniu" and row["amount_fen"] > 0
+            assert row["channel"] in ("jinniu", "fentiao") and row["amount_fen"] > 0
+            assert row["kind"] is None, row
         if row["amount_fen"] is not None:
             assert row["amount_fen"] >= 0
         if row["quantity"] is not None:
@@ -359,9 +360,28 @@ def test_a_larger_budget_buys_more_paid_entries():
         room = single_room(seed, 30, "爬坡", "服饰")
         for budget, into in ((room.ad_budget_fen, small), (room.ad_budget_fen * 4, large)):
             ev = with_room(room, seed, ad_budget_fen=budget)
-            into.append(int((of_type(ev, "enter") & (ev.source == SOURCE["paid_jinniu"])).sum()))
+            into.append(int((of_type(ev, "enter") & np.isin(ev.source, PAID_SOURCES)).sum()))
             assert int(ev.amount[of_type(ev, "ad_spend")].sum()) == budget
     assert sum(large) > 2.5 * sum(small) > 0, (small, large)
+
+
+def test_some_sessions_also_buy_fentiao_and_its_spend_brings_fentiao_viewers():
+    with_fentiao = 0
+    for seed in range(40):
+        room = single_room(seed, 20, "爬坡", "服饰")
+        events = run(room, seed)
+        spend = of_type(events, "ad_spend")
+        fentiao = spend & (events.kind == AD_CHANNELS.index("fentiao"))
+        jinniu = spend & (events.kind == AD_CHANNELS.index("jinniu"))
+        assert int(events.amount[fentiao | jinniu].sum()) == room.ad_budget_fen
+        viewers = of_type(events, "impression") & (events.source == SOURCE["paid_fentiao"])
+        if fentiao.any():
+            with_fentiao += 1
+            assert events.amount[fentiao].sum() < events.amount[jinniu].sum()
+            assert viewers.sum() > 0
+        else:
+            assert viewers.sum() == 0
+    assert 5 <= with_fentiao <= 25, with_fentiao
 
 
 def test_higher_quality_converts_better_and_gets_more_recommendation():

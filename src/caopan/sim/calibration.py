@@ -127,6 +127,12 @@ RE_ENTRY_RATE: Final = 0.09
 """Share of visits followed by a re-entry of the same viewer later in the session."""
 
 CPM_YUAN: Final = (25.0, 60.0)
+FENTIAO_USERS: Final = 0.35
+"""Share of sessions that put part of their ad budget on 粉条 (fentiao) besides 磁力金牛."""
+FENTIAO_SHARE: Final = (0.15, 0.45)
+"""The part of the budget those sessions spend on 粉条."""
+FENTIAO_CPM_YUAN: Final = (15.0, 35.0)
+"""粉条 buys reach cheaper than 磁力金牛; its viewers enter less often (`SOURCES`)."""
 """Cost per 1,000 paid impressions (磁力金牛), 元."""
 
 NOTIFY_RATE: Final = 0.012

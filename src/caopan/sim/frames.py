@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 
 from caopan.domain.events import EVENT_TYPES, MARKER_KINDS
 from caopan.ingest.ndjson import EVENT_SCHEMA
-from caopan.sim.room import _MARKER_TEXTS, SOURCE_CODES, TYPE, Events, Product
+from caopan.sim.room import _MARKER_TEXTS, AD_CHANNELS, SOURCE_CODES, TYPE, Events, Product
 
 LIVE_EVENT_SCHEMA = EVENT_SCHEMA.append(pa.field("extra", pa.string())).append(
     pa.field("ingested_at", pa.int64())
@@ -63,8 +63,8 @@ def to_arrow(
         "order_id": _ids(f"{session_id}-o", events.order, 5),
         "quantity": pa.array(events.quantity.astype(np.int64), mask=events.quantity == 0),
         "amount_fen": _nullable(events.amount, -1, pa.int64()),
-        "channel": _coded(np.where(is_spend, 0, -1).astype(np.int32), ["jinniu"]),
-        "kind": _coded(events.kind.astype(np.int32), MARKER_KINDS),
+        "channel": _coded(np.where(is_spend, events.kind, -1).astype(np.int32), AD_CHANNELS),
+        "kind": _coded(np.where(is_spend, -1, events.kind).astype(np.int32), MARKER_KINDS),
         "text": _coded(text_codes.astype(np.int32), texts),
         "extra": pa.nulls(n, pa.string()),
         "ingested_at": pa.array(np.full(n, ingested_at, np.int64)),

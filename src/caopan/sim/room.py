@@ -30,6 +30,8 @@ MS_MIN: Final = 60_000
 TYPE: Final = {name: code for code, name in enumerate(EVENT_TYPES)}
 SOURCE_CODES: Final = tuple(cal.SOURCES)
 SOURCE: Final = {name: code for code, name in enumerate(SOURCE_CODES)}
+AD_CHANNELS: Final = ("jinniu", "fentiao")
+"""Ad products, by the code an `ad_spend` event carries in its `kind` slot while simulated."""
 KIND: Final = {name: code for code, name in enumerate(MARKER_KINDS)}
 ROLES: Final = ("引流款", "爆款", "利润款")
 ROLE_CLICK: Final = np.array([1.25, 1.1, 0.85])
@@ -147,7 +149,8 @@ class _Minutes:
     stay: np.ndarray  # retention multiplier (lucky bags, red packets)
     traffic: np.ndarray  # traffic multiplier (violations)
     discount: np.ndarray  # price discount in force
-    spend: np.ndarray  # ad spend in fen
+    spend: np.ndarray  # ad spend in fen on 磁力金牛 (jinniu)
+    fentiao: np.ndarray  # ad spend in fen on 粉条 (fentiao)
 
 
 def simulate(room: Room, rng: np.random.Generator) -> Events:
@@ -219,11 +222,15 @@ def _plan(
         traffic[minute : minute + 10] *= 0.4
         _marker(out, room, minute, rng, "violation", "违规提醒: 夸大宣传")
     spend = _spend(room, rng)
-    if spend.any():
-        minute_ends = room.start_ms + (np.arange(m) + 1) * MS_MIN - 1
-        paying = spend > 0
-        out.add(minute_ends[paying], "ad_spend", amount=spend[paying], kind=-1)
-    return _Minutes(explain, convert, stay, traffic, discount, spend)
+    # Some operators put part of the budget on 粉条 (fentiao), cheaper reach with weaker intent.
+    share = float(rng.uniform(*cal.FENTIAO_SHARE)) if rng.random() < cal.FENTIAO_USERS else 0.0
+    fentiao = np.floor(spend * share).astype(np.int64)
+    spend = spend - fentiao
+    minute_ends = room.start_ms + (np.arange(m) + 1) * MS_MIN - 1
+    for channel, amounts in enumerate((spend, fentiao)):
+        paying = amounts > 0
+        out.add(minute_ends[paying], "ad_spend", amount=amounts[paying], kind=channel)
+    return _Minutes(explain, convert, stay, traffic, discount, spend, fentiao)
 
 
 def _explain_order(roles: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -314,6 +321,11 @@ def _impressions(room: Room, minutes: _Minutes, rng: np.random.Generator) -> np.
     lam[1:, SOURCE["private_share"]] = 0.02 * rec[:-1] * (0.5 + room.quality)
     cpm_fen = rng.uniform(*cal.CPM_YUAN) * 100
     lam[:, SOURCE["paid_jinniu"]] = minutes.spend / cpm_fen * 1000.0 * minutes.traffic
+    if minutes.fentiao.any():
+        fentiao_cpm_fen = rng.uniform(*cal.FENTIAO_CPM_YUAN) * 100
+        lam[:, SOURCE["paid_fentiao"]] = (
+            minutes.fentiao / fentiao_cpm_fen * 1000.0 * minutes.traffic
+        )
     return lam
 
 
