@@ -15,7 +15,7 @@ panels show the whole session whatever window the metrics use).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ibis
@@ -24,7 +24,7 @@ import ibis.expr.types as ir
 from caopan.domain.catalog import fen_per, ratio
 from caopan.domain.events import SOURCE_NAMES
 from caopan.domain.events import source_class as class_of
-from caopan.engine import orders, visits
+from caopan.engine import orders, statements, visits
 from caopan.engine.backend import Engine
 from caopan.engine.scope import MINUTE_MS, Scope, session_events
 
@@ -69,8 +69,11 @@ def _stack(parts: Sequence[ir.Table], key: str, columns: Sequence[str]) -> ir.Ta
     return stacked.group_by(key).aggregate(**{c: stacked[c].sum() for c in columns})
 
 
-def _rows(table: ir.Table) -> list[Record]:
-    rows: list[Record] = table.to_pyarrow().to_pylist()
+def _rows(
+    engine: Engine, key: str, build: Callable[[ir.Table, Scope], ir.Table], scope: Scope
+) -> list[Record]:
+    table = statements.run(engine, key, lambda sc, _: build(engine.table("live_events"), sc), scope)
+    rows: list[Record] = table.to_pylist()
     return rows
 
 
@@ -81,7 +84,13 @@ def _origin(scope: Scope) -> int:
     return scope.start - scope.start % MINUTE_MS
 
 
-def _minute(ts: ir.IntegerValue, origin: int) -> ir.IntegerValue:
+def _origin_value(scope: Scope) -> ir.IntegerValue:
+    """`_origin` computed by the query, so that it holds no value derived outside it."""
+    start = ibis.literal(scope.start, "int64")
+    return start - start % MINUTE_MS
+
+
+def _minute(ts: ir.IntegerValue, origin: int | ir.IntegerValue) -> ir.IntegerValue:
     """The start of the clock minute holding `ts` (integer arithmetic; `ts >= origin`)."""
     return ts - (ts - origin) % MINUTE_MS
 
@@ -89,7 +98,7 @@ def _minute(ts: ir.IntegerValue, origin: int) -> ir.IntegerValue:
 def series_table(events: ir.Table, scope: Scope) -> ir.Table:
     """Per minute that has any data: the additive series and `online_step` (its net change)."""
     ev = session_events(events, scope)
-    origin = _origin(scope)
+    origin = _origin_value(scope)
     t = ev.mutate(minute=_minute(ev.ts, origin))
     counts = t.group_by("minute").aggregate(
         watch_pv=t.event_id.count(where=t.type == "enter"),
@@ -112,7 +121,7 @@ def series_table(events: ir.Table, scope: Scope) -> ir.Table:
 
 def series(engine: Engine, scope: Scope) -> Record:
     """Columns: `minute` (epoch ms of each minute's start) and one list per series."""
-    by_minute = {r["minute"]: r for r in _rows(series_table(engine.table("live_events"), scope))}
+    by_minute = {r["minute"]: r for r in _rows(engine, "series", series_table, scope)}
     first, last = _origin(scope), scope.as_of - scope.as_of % MINUTE_MS
     minutes = list(range(first, last + 1, MINUTE_MS))
     out: Record = {"minute": minutes, **{k: [] for k in SERIES_KEYS}}
@@ -172,7 +181,7 @@ def explanations(events: ir.Table, scope: Scope) -> ir.Table:
 
 def products(engine: Engine, scope: Scope, explains: Sequence[Record]) -> list[Record]:
     """Per product, by GMV (highest first) then `product_id`."""
-    rows = _rows(products_table(engine.table("live_events"), scope))
+    rows = _rows(engine, "products", products_table, scope)
     out = []
     for row in sorted(rows, key=lambda r: (-(r["pay_gmv_fen"] or 0), r["product_id"])):
         counts = {key: row[key] or 0 for key in PRODUCT_COUNTS}
@@ -210,7 +219,7 @@ def sources_table(events: ir.Table, scope: Scope) -> ir.Table:
 
 def sources(engine: Engine, scope: Scope) -> list[Record]:
     """Per source code, by `enter_pv` (highest first) then code, with class, name and GPM."""
-    rows = _rows(sources_table(engine.table("live_events"), scope))
+    rows = _rows(engine, "sources", sources_table, scope)
     out = []
     for row in sorted(rows, key=lambda r: (-(r["enter_pv"] or 0), r["source"])):
         enter_pv, gmv = row["enter_pv"] or 0, row["pay_gmv_fen"] or 0
@@ -237,9 +246,7 @@ def marker_events(events: ir.Table, scope: Scope) -> ir.Table:
 
 def markers(engine: Engine, scope: Scope, explains: Sequence[Record]) -> list[Record]:
     """Point markers (`end` = `ts`) and explanations (`kind` "explain"; `end` null while on)."""
-    marks = [
-        {**m, "end": m["ts"]} for m in _rows(marker_events(engine.table("live_events"), scope))
-    ]
+    marks = [{**m, "end": m["ts"]} for m in _rows(engine, "markers", marker_events, scope)]
     spans = [
         {
             "ts": x["a"],
@@ -257,5 +264,5 @@ def markers(engine: Engine, scope: Scope, explains: Sequence[Record]) -> list[Re
 
 
 def explain_rows(engine: Engine, scope: Scope) -> list[Record]:
-    rows = _rows(explanations(engine.table("live_events"), scope))
+    rows = _rows(engine, "explanations", explanations, scope)
     return sorted(rows, key=lambda r: (r["a"], r["event_id"]))

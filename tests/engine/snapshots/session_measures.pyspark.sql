@@ -1,4 +1,4 @@
-WITH `t10` AS (
+WITH `t11` AS (
   SELECT
     `t2`.`event_id`,
     `t2`.`session_id`,
@@ -34,7 +34,7 @@ WITH `t10` AS (
       AND `t0`.`type` IN ('enter', 'leave')
       AND `t0`.`user_id` IS NOT NULL
   ) AS `t2`
-), `t12` AS (
+), `t14` AS (
   SELECT
     `t4`.`event_id`,
     `t4`.`session_id`,
@@ -66,222 +66,229 @@ WITH `t10` AS (
       AND `t0`.`type` = 'order_paid'
       AND `t0`.`order_id` IS NOT NULL
   ) AS `t4`
-), `t20` AS (
+), `t22` AS (
   SELECT
-    `t11`.`user_id`,
-    `t11`.`event_id`,
-    `t11`.`ts` AS `a`,
-    GREATEST(`t11`.`ts`, LEAST(COALESCE(`t11`.`next_ts`, 3600000), 3600000)) AS `e`
-  FROM `t10` AS `t11`
+    `t13`.`user_id`,
+    `t13`.`event_id`,
+    `t13`.`ts` AS `a`,
+    GREATEST(`t13`.`ts`, LEAST(COALESCE(`t13`.`next_ts`, 3600000), 3600000)) AS `e`
+  FROM `t11` AS `t13`
   WHERE
-    `t11`.`type` = 'enter'
+    `t13`.`type` = 'enter'
 )
 SELECT
-  `t15`.`r0__impression_pv`,
-  `t15`.`r0__enter_pv`,
-  `t15`.`r0__comment_pv`,
-  `t15`.`r0__negative_pv`,
-  `t15`.`r0__impression_uv`,
-  `t15`.`r0__enter_uv`,
-  `t15`.`r0__comment_uv`,
-  `t15`.`r0__share_uv`,
-  `t15`.`r0__interact_uv`,
-  `t15`.`r0__follow_uv`,
-  `t15`.`r0__fans_club_uv`,
-  `t15`.`r0__product_impression_uv`,
-  `t15`.`r0__product_click_uv`,
-  `t15`.`r0__enter_pv_natural`,
-  `t15`.`r0__enter_pv_private`,
-  `t15`.`r0__enter_pv_paid`,
-  `t15`.`r0__created_orders`,
-  `t15`.`r0__ad_cost_fen`,
-  `t42`.`r0__watch_ms`,
-  `t42`.`r0__present_uv`,
-  `t42`.`r0__long_visits`,
-  `t49`.`r0__peak_online`,
-  `t49`.`r0__online_at_end`,
-  `t34`.`r0__orphan_leaves`,
-  `t52`.`r0__paid_orders`,
-  `t52`.`r0__pay_gmv_fen`,
-  `t52`.`r0__pay_items`,
-  `t52`.`r0__pay_uv`,
-  `t52`.`r0__ad_gmv_fen`,
-  `t52`.`r0__follower_pay_uv`,
-  `t26`.`r0__repeated_payments`,
-  `t50`.`r0__refund_fen`,
-  `t50`.`r0__refund_cut_fen`,
-  `t40`.`r0__unpaid_orders`
+  `t28`.`r0__impression_pv`,
+  `t28`.`r0__enter_pv`,
+  `t28`.`r0__comment_pv`,
+  `t28`.`r0__negative_pv`,
+  `t28`.`r0__impression_uv`,
+  `t28`.`r0__enter_uv`,
+  `t28`.`r0__comment_uv`,
+  `t28`.`r0__share_uv`,
+  `t28`.`r0__interact_uv`,
+  `t28`.`r0__follow_uv`,
+  `t28`.`r0__fans_club_uv`,
+  `t28`.`r0__product_impression_uv`,
+  `t28`.`r0__product_click_uv`,
+  `t17`.`r0__enter_pv_natural`,
+  `t17`.`r0__enter_pv_private`,
+  `t17`.`r0__enter_pv_paid`,
+  `t17`.`r0__created_orders`,
+  `t17`.`r0__ad_cost_fen`,
+  `t46`.`r0__watch_ms`,
+  `t46`.`r0__present_uv`,
+  `t46`.`r0__long_visits`,
+  `t53`.`r0__peak_online`,
+  `t53`.`r0__online_at_end`,
+  `t38`.`r0__orphan_leaves`,
+  `t56`.`r0__paid_orders`,
+  `t56`.`r0__pay_gmv_fen`,
+  `t56`.`r0__pay_items`,
+  `t56`.`r0__pay_uv`,
+  `t56`.`r0__ad_gmv_fen`,
+  `t56`.`r0__follower_pay_uv`,
+  `t30`.`r0__repeated_payments`,
+  `t54`.`r0__refund_fen`,
+  `t54`.`r0__refund_cut_fen`,
+  `t44`.`r0__unpaid_orders`
 FROM (
   SELECT
-    COUNT(
-      IF(
-        (
-          `t1`.`ts` > -1
-        )
-        AND (
-          `t1`.`ts` <= 3600000
-        )
-        AND (
-          `t1`.`type` = 'impression'
-        ),
-        `t1`.`event_id`,
-        NULL
-      )
+    COALESCE(
+      SUM(
+        IF((
+          `t12`.`_span` = 0
+        ) AND (
+          `t12`.`type` = 'impression'
+        ), `t12`.`n`, NULL)
+      ),
+      0
     ) AS `r0__impression_pv`,
-    COUNT(
-      IF(
-        (
-          `t1`.`ts` > -1
-        )
-        AND (
-          `t1`.`ts` <= 3600000
-        )
-        AND (
-          `t1`.`type` = 'enter'
-        ),
-        `t1`.`event_id`,
-        NULL
-      )
+    COALESCE(
+      SUM(IF((
+        `t12`.`_span` = 0
+      ) AND (
+        `t12`.`type` = 'enter'
+      ), `t12`.`n`, NULL)),
+      0
     ) AS `r0__enter_pv`,
-    COUNT(
-      IF(
-        (
-          `t1`.`ts` > -1
-        )
-        AND (
-          `t1`.`ts` <= 3600000
-        )
-        AND (
-          `t1`.`type` = 'comment'
-        ),
-        `t1`.`event_id`,
-        NULL
-      )
+    COALESCE(
+      SUM(IF((
+        `t12`.`_span` = 0
+      ) AND (
+        `t12`.`type` = 'comment'
+      ), `t12`.`n`, NULL)),
+      0
     ) AS `r0__comment_pv`,
-    COUNT(
-      IF(
-        (
-          `t1`.`ts` > -1
+    COALESCE(
+      SUM(
+        IF(
+          (
+            `t12`.`_span` = 0
+          ) AND (
+            `t12`.`type` = 'negative_feedback'
+          ),
+          `t12`.`n`,
+          NULL
         )
-        AND (
-          `t1`.`ts` <= 3600000
-        )
-        AND (
-          `t1`.`type` = 'negative_feedback'
-        ),
-        `t1`.`event_id`,
-        NULL
-      )
+      ),
+      0
     ) AS `r0__negative_pv`,
     COUNT(
-      DISTINCT IF(
-        (
-          `t1`.`ts` > -1
-        )
-        AND (
-          `t1`.`ts` <= 3600000
-        )
-        AND `t1`.`type` IN ('impression'),
-        `t1`.`user_id`,
-        NULL
-      )
+      IF((
+        `t12`.`_span` = 0
+      ) AND (
+        `t12`.`type` = 'impression'
+      ), `t12`.`user_id`, NULL)
     ) AS `r0__impression_uv`,
     COUNT(
-      DISTINCT IF(
-        (
-          `t1`.`ts` > -1
-        ) AND (
-          `t1`.`ts` <= 3600000
-        ) AND `t1`.`type` IN ('enter'),
-        `t1`.`user_id`,
-        NULL
-      )
+      IF((
+        `t12`.`_span` = 0
+      ) AND (
+        `t12`.`type` = 'enter'
+      ), `t12`.`user_id`, NULL)
     ) AS `r0__enter_uv`,
     COUNT(
-      DISTINCT IF(
-        (
-          `t1`.`ts` > -1
-        ) AND (
-          `t1`.`ts` <= 3600000
-        ) AND `t1`.`type` IN ('comment'),
-        `t1`.`user_id`,
-        NULL
-      )
+      IF((
+        `t12`.`_span` = 0
+      ) AND (
+        `t12`.`type` = 'comment'
+      ), `t12`.`user_id`, NULL)
     ) AS `r0__comment_uv`,
     COUNT(
-      DISTINCT IF(
-        (
-          `t1`.`ts` > -1
-        ) AND (
-          `t1`.`ts` <= 3600000
-        ) AND `t1`.`type` IN ('share'),
-        `t1`.`user_id`,
-        NULL
-      )
+      IF((
+        `t12`.`_span` = 0
+      ) AND (
+        `t12`.`type` = 'share'
+      ), `t12`.`user_id`, NULL)
     ) AS `r0__share_uv`,
     COUNT(
       DISTINCT IF(
         (
-          `t1`.`ts` > -1
-        )
-        AND (
-          `t1`.`ts` <= 3600000
-        )
-        AND `t1`.`type` IN ('like', 'comment', 'share'),
-        `t1`.`user_id`,
+          `t12`.`_span` = 0
+        ) AND `t12`.`type` IN ('like', 'comment', 'share'),
+        `t12`.`user_id`,
         NULL
       )
     ) AS `r0__interact_uv`,
     COUNT(
-      DISTINCT IF(
-        (
-          `t1`.`ts` > -1
-        ) AND (
-          `t1`.`ts` <= 3600000
-        ) AND `t1`.`type` IN ('follow'),
-        `t1`.`user_id`,
-        NULL
-      )
+      IF((
+        `t12`.`_span` = 0
+      ) AND (
+        `t12`.`type` = 'follow'
+      ), `t12`.`user_id`, NULL)
     ) AS `r0__follow_uv`,
     COUNT(
-      DISTINCT IF(
+      IF(
         (
-          `t1`.`ts` > -1
-        )
-        AND (
-          `t1`.`ts` <= 3600000
-        )
-        AND `t1`.`type` IN ('fans_club_join'),
-        `t1`.`user_id`,
+          `t12`.`_span` = 0
+        ) AND (
+          `t12`.`type` = 'fans_club_join'
+        ),
+        `t12`.`user_id`,
         NULL
       )
     ) AS `r0__fans_club_uv`,
     COUNT(
-      DISTINCT IF(
+      IF(
         (
-          `t1`.`ts` > -1
-        )
-        AND (
-          `t1`.`ts` <= 3600000
-        )
-        AND `t1`.`type` IN ('product_impression'),
-        `t1`.`user_id`,
+          `t12`.`_span` = 0
+        ) AND (
+          `t12`.`type` = 'product_impression'
+        ),
+        `t12`.`user_id`,
         NULL
       )
     ) AS `r0__product_impression_uv`,
     COUNT(
-      DISTINCT IF(
+      IF(
         (
-          `t1`.`ts` > -1
-        )
-        AND (
-          `t1`.`ts` <= 3600000
-        )
-        AND `t1`.`type` IN ('product_click'),
-        `t1`.`user_id`,
+          `t12`.`_span` = 0
+        ) AND (
+          `t12`.`type` = 'product_click'
+        ),
+        `t12`.`user_id`,
         NULL
       )
-    ) AS `r0__product_click_uv`,
+    ) AS `r0__product_click_uv`
+  FROM (
+    SELECT
+      `t10`.`_span`,
+      `t10`.`type`,
+      `t10`.`user_id`,
+      COUNT(*) AS `n`
+    FROM (
+      SELECT
+        `t0`.`event_id`,
+        `t0`.`session_id`,
+        `t0`.`ts`,
+        `t0`.`type`,
+        `t0`.`user_id`,
+        `t0`.`source`,
+        `t0`.`is_follower`,
+        `t0`.`product_id`,
+        `t0`.`order_id`,
+        `t0`.`quantity`,
+        `t0`.`amount_fen`,
+        `t0`.`channel`,
+        `t0`.`kind`,
+        `t0`.`text`,
+        `t0`.`extra`,
+        `t0`.`ingested_at`,
+        CASE WHEN (
+          `t0`.`ts` > -1
+        ) AND (
+          `t0`.`ts` <= 3600000
+        ) THEN 0 ELSE -1 END AS `_span`
+      FROM `live_events` AS `t0`
+      WHERE
+        `t0`.`session_id` = 's1'
+        AND `t0`.`ts` <= 3600000
+        AND `t0`.`type` IN (
+          'comment',
+          'enter',
+          'fans_club_join',
+          'follow',
+          'impression',
+          'like',
+          'negative_feedback',
+          'product_click',
+          'product_impression',
+          'share'
+        )
+        AND CASE WHEN (
+          `t0`.`ts` > -1
+        ) AND (
+          `t0`.`ts` <= 3600000
+        ) THEN 0 ELSE -1 END >= 0
+    ) AS `t10`
+    GROUP BY
+      1,
+      2,
+      3
+  ) AS `t12`
+) AS `t28`
+CROSS JOIN (
+  SELECT
     COUNT(
       IF(
         (
@@ -392,155 +399,157 @@ FROM (
       *
     FROM `live_events` AS `t0`
     WHERE
-      `t0`.`session_id` = 's1' AND `t0`.`ts` <= 3600000
+      `t0`.`session_id` = 's1'
+      AND `t0`.`ts` <= 3600000
+      AND `t0`.`type` IN ('enter', 'order_created', 'ad_spend')
   ) AS `t1`
-) AS `t15`
+) AS `t17`
 CROSS JOIN (
   SELECT
-    COALESCE(SUM(GREATEST(LEAST(`t27`.`stop`, 3600000) - GREATEST(`t27`.`a`, -1), 0)), 0) AS `r0__watch_ms`,
+    COALESCE(SUM(GREATEST(LEAST(`t31`.`stop`, 3600000) - GREATEST(`t31`.`a`, -1), 0)), 0) AS `r0__watch_ms`,
     COUNT(
       DISTINCT IF(
         (
           (
-            `t27`.`a` > -1
+            `t31`.`a` > -1
           ) AND (
-            `t27`.`a` <= 3600000
+            `t31`.`a` <= 3600000
           )
         )
         OR (
-          GREATEST(LEAST(`t27`.`stop`, 3600000) - GREATEST(`t27`.`a`, -1), 0) > 0
+          GREATEST(LEAST(`t31`.`stop`, 3600000) - GREATEST(`t31`.`a`, -1), 0) > 0
         ),
-        `t27`.`user_id`,
+        `t31`.`user_id`,
         NULL
       )
     ) AS `r0__present_uv`,
     COUNT(
       IF(
         (
-          `t27`.`a` > -1
+          `t31`.`a` > -1
         )
         AND (
-          `t27`.`a` <= 3600000
+          `t31`.`a` <= 3600000
         )
         AND (
           (
-            `t27`.`stop` - `t27`.`a`
+            `t31`.`stop` - `t31`.`a`
           ) > 60000
         ),
-        `t27`.`a`,
+        `t31`.`a`,
         NULL
       )
     ) AS `r0__long_visits`
   FROM (
     SELECT
-      `t24`.`user_id`,
-      `t24`.`event_id`,
-      `t24`.`a`,
-      `t24`.`e`,
-      COALESCE(`t24`.`e`, 3600000) AS `stop`,
-      `t24`.`e` IS NULL AS `is_open`
-    FROM `t20` AS `t24`
-  ) AS `t27`
-) AS `t42`
+      `t27`.`user_id`,
+      `t27`.`event_id`,
+      `t27`.`a`,
+      `t27`.`e`,
+      COALESCE(`t27`.`e`, 3600000) AS `stop`,
+      `t27`.`e` IS NULL AS `is_open`
+    FROM `t22` AS `t27`
+  ) AS `t31`
+) AS `t46`
 CROSS JOIN (
   SELECT
     GREATEST(
-      COALESCE(SUM(IF(`t43`.`t` <= -1, `t43`.`step`, NULL)), 0),
+      COALESCE(SUM(IF(`t47`.`t` <= -1, `t47`.`step`, NULL)), 0),
       COALESCE(
         MAX(IF((
-          `t43`.`t` > -1
+          `t47`.`t` > -1
         ) AND (
-          `t43`.`t` <= 3600000
-        ), `t43`.`online`, NULL)),
+          `t47`.`t` <= 3600000
+        ), `t47`.`online`, NULL)),
         0
       )
     ) AS `r0__peak_online`,
-    COALESCE(SUM(IF(`t43`.`t` <= 3600000, `t43`.`step`, NULL)), 0) AS `r0__online_at_end`
+    COALESCE(SUM(IF(`t47`.`t` <= 3600000, `t47`.`step`, NULL)), 0) AS `r0__online_at_end`
   FROM (
     SELECT
-      `t37`.`t`,
-      `t37`.`step`,
-      SUM(`t37`.`step`) OVER (
-        ORDER BY `t37`.`t` ASC NULLS LAST
+      `t41`.`t`,
+      `t41`.`step`,
+      SUM(`t41`.`step`) OVER (
+        ORDER BY `t41`.`t` ASC NULLS LAST
         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
       ) AS `online`
     FROM (
       SELECT
-        `t35`.`t`,
-        SUM(`t35`.`step`) AS `step`
+        `t39`.`t`,
+        SUM(`t39`.`step`) AS `step`
       FROM (
         SELECT
           *
         FROM (
           SELECT
-            `t24`.`a` AS `t`,
+            `t27`.`a` AS `t`,
             1 AS `step`
-          FROM `t20` AS `t24`
+          FROM `t22` AS `t27`
           WHERE
             (
-              `t24`.`e` IS NULL
+              `t27`.`e` IS NULL
             ) OR (
-              `t24`.`e` > `t24`.`a`
+              `t27`.`e` > `t27`.`a`
             )
-        ) AS `t32`
+        ) AS `t36`
         UNION ALL
         SELECT
           *
         FROM (
           SELECT
-            `t24`.`e` AS `t`,
+            `t27`.`e` AS `t`,
             -1 AS `step`
-          FROM `t20` AS `t24`
+          FROM `t22` AS `t27`
           WHERE
             (
               (
-                `t24`.`e` IS NULL
+                `t27`.`e` IS NULL
               ) OR (
-                `t24`.`e` > `t24`.`a`
+                `t27`.`e` > `t27`.`a`
               )
             )
-            AND `t24`.`e` IS NOT NULL
-        ) AS `t33`
-      ) AS `t35`
+            AND `t27`.`e` IS NOT NULL
+        ) AS `t37`
+      ) AS `t39`
       GROUP BY
         1
-    ) AS `t37`
-  ) AS `t43`
-) AS `t49`
+    ) AS `t41`
+  ) AS `t47`
+) AS `t53`
 CROSS JOIN (
   SELECT
     COUNT(
       IF((
-        `t16`.`ts` > -1
+        `t18`.`ts` > -1
       ) AND (
-        `t16`.`ts` <= 3600000
-      ), `t16`.`event_id`, NULL)
+        `t18`.`ts` <= 3600000
+      ), `t18`.`event_id`, NULL)
     ) AS `r0__orphan_leaves`
   FROM (
     SELECT
       *
-    FROM `t10` AS `t11`
+    FROM `t11` AS `t13`
     WHERE
-      `t11`.`type` = 'leave'
+      `t13`.`type` = 'leave'
       AND (
         (
-          `t11`.`prev_type` IS NULL
+          `t13`.`prev_type` IS NULL
         ) OR (
-          `t11`.`prev_type` <> 'enter'
+          `t13`.`prev_type` <> 'enter'
         )
       )
-  ) AS `t16`
-) AS `t34`
+  ) AS `t18`
+) AS `t38`
 CROSS JOIN (
   SELECT
     COUNT(
       IF(
         (
-          `t46`.`pay_ts` > -1
+          `t50`.`pay_ts` > -1
         ) AND (
-          `t46`.`pay_ts` <= 3600000
+          `t50`.`pay_ts` <= 3600000
         ),
-        `t46`.`order_id`,
+        `t50`.`order_id`,
         NULL
       )
     ) AS `r0__paid_orders`,
@@ -548,11 +557,11 @@ CROSS JOIN (
       SUM(
         IF(
           (
-            `t46`.`pay_ts` > -1
+            `t50`.`pay_ts` > -1
           ) AND (
-            `t46`.`pay_ts` <= 3600000
+            `t50`.`pay_ts` <= 3600000
           ),
-          `t46`.`amount_fen`,
+          `t50`.`amount_fen`,
           NULL
         )
       ),
@@ -562,11 +571,11 @@ CROSS JOIN (
       SUM(
         IF(
           (
-            `t46`.`pay_ts` > -1
+            `t50`.`pay_ts` > -1
           ) AND (
-            `t46`.`pay_ts` <= 3600000
+            `t50`.`pay_ts` <= 3600000
           ),
-          `t46`.`quantity`,
+          `t50`.`quantity`,
           NULL
         )
       ),
@@ -574,24 +583,24 @@ CROSS JOIN (
     ) AS `r0__pay_items`,
     COUNT(
       DISTINCT IF((
-        `t46`.`pay_ts` > -1
+        `t50`.`pay_ts` > -1
       ) AND (
-        `t46`.`pay_ts` <= 3600000
-      ), `t46`.`buyer`, NULL)
+        `t50`.`pay_ts` <= 3600000
+      ), `t50`.`buyer`, NULL)
     ) AS `r0__pay_uv`,
     COALESCE(
       SUM(
         IF(
           (
-            `t46`.`pay_ts` > -1
+            `t50`.`pay_ts` > -1
           )
           AND (
-            `t46`.`pay_ts` <= 3600000
+            `t50`.`pay_ts` <= 3600000
           )
           AND (
-            `t46`.`entry_class` = 'paid'
+            `t50`.`entry_class` = 'paid'
           ),
-          `t46`.`amount_fen`,
+          `t50`.`amount_fen`,
           NULL
         )
       ),
@@ -600,103 +609,103 @@ CROSS JOIN (
     COUNT(
       DISTINCT IF(
         (
-          `t46`.`pay_ts` > -1
+          `t50`.`pay_ts` > -1
         )
         AND (
-          `t46`.`pay_ts` <= 3600000
+          `t50`.`pay_ts` <= 3600000
         )
         AND (
-          `t46`.`first_in_range` = 0
+          `t50`.`first_in_range` = 0
         )
-        AND `t46`.`entry_follower`,
-        `t46`.`buyer`,
+        AND `t50`.`entry_follower`,
+        `t50`.`buyer`,
         NULL
       )
     ) AS `r0__follower_pay_uv`
   FROM (
     SELECT
-      `t44`.`order_id`,
-      `t44`.`amount_fen`,
-      `t44`.`quantity`,
-      `t44`.`product_id`,
-      `t44`.`pay_ts`,
-      `t44`.`pay_id`,
-      `t44`.`buyer`,
-      `t44`.`entry_source`,
-      `t44`.`entry_class`,
-      `t44`.`entry_follower`,
-      `t44`.`_span`,
+      `t48`.`order_id`,
+      `t48`.`amount_fen`,
+      `t48`.`quantity`,
+      `t48`.`product_id`,
+      `t48`.`pay_ts`,
+      `t48`.`pay_id`,
+      `t48`.`buyer`,
+      `t48`.`entry_source`,
+      `t48`.`entry_class`,
+      `t48`.`entry_follower`,
+      `t48`.`_span`,
       ROW_NUMBER() OVER (
-        PARTITION BY `t44`.`buyer`, `t44`.`_span`
-        ORDER BY `t44`.`pay_ts` ASC NULLS LAST, `t44`.`pay_id` ASC NULLS LAST
+        PARTITION BY `t48`.`buyer`, `t48`.`_span`
+        ORDER BY `t48`.`pay_ts` ASC NULLS LAST, `t48`.`pay_id` ASC NULLS LAST
       ) - 1 AS `first_in_range`
     FROM (
       SELECT
-        `t38`.`order_id`,
-        `t38`.`amount_fen`,
-        `t38`.`quantity`,
-        `t38`.`product_id`,
-        `t38`.`pay_ts`,
-        `t38`.`pay_id`,
-        `t38`.`buyer`,
-        `t38`.`entry_source`,
+        `t42`.`order_id`,
+        `t42`.`amount_fen`,
+        `t42`.`quantity`,
+        `t42`.`product_id`,
+        `t42`.`pay_ts`,
+        `t42`.`pay_id`,
+        `t42`.`buyer`,
+        `t42`.`entry_source`,
         CASE
-          WHEN `t38`.`entry_source` IN ('follow', 'private_share', 'profile')
+          WHEN `t42`.`entry_source` IN ('follow', 'private_share', 'profile')
           THEN 'private'
-          WHEN `t38`.`entry_source` IN ('paid_fentiao', 'paid_jinniu')
+          WHEN `t42`.`entry_source` IN ('paid_fentiao', 'paid_jinniu')
           THEN 'paid'
           ELSE 'natural'
         END AS `entry_class`,
-        COALESCE(`t38`.`entry_follower`, FALSE) AS `entry_follower`,
+        COALESCE(`t42`.`entry_follower`, FALSE) AS `entry_follower`,
         CASE
           WHEN (
-            `t38`.`pay_ts` > -1
+            `t42`.`pay_ts` > -1
           ) AND (
-            `t38`.`pay_ts` <= 3600000
+            `t42`.`pay_ts` <= 3600000
           )
           THEN 0
           ELSE -1
         END AS `_span`
       FROM (
         SELECT
-          `t30`.`order_id`,
-          `t30`.`amount_fen`,
-          `t30`.`quantity`,
-          `t30`.`product_id`,
-          `t30`.`pay_ts`,
-          `t30`.`pay_id`,
-          `t30`.`buyer`,
-          `t30`.`_ts`,
-          `t30`.`_id`,
-          `t30`.`entry_source`,
-          `t30`.`entry_follower`,
-          ROW_NUMBER() OVER (PARTITION BY `t30`.`order_id` ORDER BY `t30`.`_ts` DESC, `t30`.`_id` DESC) - 1 AS `_pick`
+          `t34`.`order_id`,
+          `t34`.`amount_fen`,
+          `t34`.`quantity`,
+          `t34`.`product_id`,
+          `t34`.`pay_ts`,
+          `t34`.`pay_id`,
+          `t34`.`buyer`,
+          `t34`.`_ts`,
+          `t34`.`_id`,
+          `t34`.`entry_source`,
+          `t34`.`entry_follower`,
+          ROW_NUMBER() OVER (PARTITION BY `t34`.`order_id` ORDER BY `t34`.`_ts` DESC, `t34`.`_id` DESC) - 1 AS `_pick`
         FROM (
           SELECT
-            `t22`.`order_id`,
-            `t22`.`amount_fen`,
-            `t22`.`quantity`,
-            `t22`.`product_id`,
-            `t22`.`pay_ts`,
-            `t22`.`pay_id`,
-            `t22`.`buyer`,
+            `t24`.`order_id`,
+            `t24`.`amount_fen`,
+            `t24`.`quantity`,
+            `t24`.`product_id`,
+            `t24`.`pay_ts`,
+            `t24`.`pay_id`,
+            `t24`.`buyer`,
             `t7`.`_ts`,
             `t7`.`_id`,
             `t7`.`entry_source`,
             `t7`.`entry_follower`
           FROM (
             SELECT
-              `t13`.`order_id`,
-              `t13`.`amount_fen`,
-              `t13`.`quantity`,
-              `t13`.`product_id`,
-              `t13`.`ts` AS `pay_ts`,
-              `t13`.`event_id` AS `pay_id`,
-              `t13`.`user_id` AS `buyer`
-            FROM `t12` AS `t13`
+              `t15`.`order_id`,
+              `t15`.`amount_fen`,
+              `t15`.`quantity`,
+              `t15`.`product_id`,
+              `t15`.`ts` AS `pay_ts`,
+              `t15`.`event_id` AS `pay_id`,
+              `t15`.`user_id` AS `buyer`
+            FROM `t14` AS `t15`
             WHERE
-              `t13`.`rank` = 0
-          ) AS `t22`
+              `t15`.`rank` = 0
+          ) AS `t24`
           LEFT OUTER JOIN (
             SELECT
               `t0`.`user_id` AS `_user`,
@@ -708,50 +717,50 @@ CROSS JOIN (
             WHERE
               `t0`.`session_id` = 's1' AND `t0`.`ts` <= 3600000 AND `t0`.`type` = 'enter'
           ) AS `t7`
-            ON `t22`.`buyer` = `t7`.`_user` AND `t7`.`_ts` <= `t22`.`pay_ts`
-        ) AS `t30`
-      ) AS `t38`
+            ON `t24`.`buyer` = `t7`.`_user` AND `t7`.`_ts` <= `t24`.`pay_ts`
+        ) AS `t34`
+      ) AS `t42`
       WHERE
-        `t38`.`_pick` = 0
-    ) AS `t44`
-  ) AS `t46`
-) AS `t52`
+        `t42`.`_pick` = 0
+    ) AS `t48`
+  ) AS `t50`
+) AS `t56`
 CROSS JOIN (
   SELECT
     COUNT(
       IF(
         (
-          `t13`.`ts` > -1
+          `t15`.`ts` > -1
         ) AND (
-          `t13`.`ts` <= 3600000
+          `t15`.`ts` <= 3600000
         ) AND (
-          `t13`.`rank` > 0
+          `t15`.`rank` > 0
         ),
-        `t13`.`event_id`,
+        `t15`.`event_id`,
         NULL
       )
     ) AS `r0__repeated_payments`
-  FROM `t12` AS `t13`
-) AS `t26`
+  FROM `t14` AS `t15`
+) AS `t30`
 CROSS JOIN (
   SELECT
     COALESCE(
       SUM(IF((
-        `t45`.`ts` > -1
+        `t49`.`ts` > -1
       ) AND (
-        `t45`.`ts` <= 3600000
-      ), `t45`.`counted`, NULL)),
+        `t49`.`ts` <= 3600000
+      ), `t49`.`counted`, NULL)),
       0
     ) AS `r0__refund_fen`,
     COALESCE(
       SUM(
         IF(
           (
-            `t45`.`ts` > -1
+            `t49`.`ts` > -1
           ) AND (
-            `t45`.`ts` <= 3600000
+            `t49`.`ts` <= 3600000
           ),
-          `t45`.`amount_fen` - `t45`.`counted`,
+          `t49`.`amount_fen` - `t49`.`counted`,
           NULL
         )
       ),
@@ -759,27 +768,27 @@ CROSS JOIN (
     ) AS `r0__refund_cut_fen`
   FROM (
     SELECT
-      `t36`.`order_id`,
-      `t36`.`event_id`,
-      `t36`.`ts`,
-      `t36`.`amount_fen`,
-      `t36`.`_product` AS `product_id`,
+      `t40`.`order_id`,
+      `t40`.`event_id`,
+      `t40`.`ts`,
+      `t40`.`amount_fen`,
+      `t40`.`_product` AS `product_id`,
       CASE
-        WHEN `t36`.`_paid` IS NULL
+        WHEN `t40`.`_paid` IS NULL
         THEN 0
-        ELSE LEAST(`t36`.`_paid`, `t36`.`_total`) - LEAST(`t36`.`_paid`, `t36`.`_total` - `t36`.`amount_fen`)
+        ELSE LEAST(`t40`.`_paid`, `t40`.`_total`) - LEAST(`t40`.`_paid`, `t40`.`_total` - `t40`.`amount_fen`)
       END AS `counted`
     FROM (
       SELECT
-        `t31`.`order_id`,
-        `t31`.`event_id`,
-        `t31`.`ts`,
-        `t31`.`amount_fen`,
-        `t31`.`_paid`,
-        `t31`.`_product`,
-        SUM(`t31`.`amount_fen`) OVER (
-          PARTITION BY `t31`.`order_id`
-          ORDER BY `t31`.`ts` ASC NULLS LAST, `t31`.`event_id` ASC NULLS LAST
+        `t35`.`order_id`,
+        `t35`.`event_id`,
+        `t35`.`ts`,
+        `t35`.`amount_fen`,
+        `t35`.`_paid`,
+        `t35`.`_product`,
+        SUM(`t35`.`amount_fen`) OVER (
+          PARTITION BY `t35`.`order_id`
+          ORDER BY `t35`.`ts` ASC NULLS LAST, `t35`.`event_id` ASC NULLS LAST
           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
         ) AS `_total`
       FROM (
@@ -788,8 +797,8 @@ CROSS JOIN (
           `t9`.`event_id`,
           `t9`.`ts`,
           `t9`.`amount_fen`,
-          `t23`.`_paid`,
-          `t23`.`_product`
+          `t25`.`_paid`,
+          `t25`.`_product`
         FROM (
           SELECT
             *
@@ -802,32 +811,32 @@ CROSS JOIN (
         ) AS `t9`
         LEFT OUTER JOIN (
           SELECT
-            `t13`.`order_id` AS `_order`,
-            `t13`.`amount_fen` AS `_paid`,
-            `t13`.`product_id` AS `_product`
-          FROM `t12` AS `t13`
+            `t15`.`order_id` AS `_order`,
+            `t15`.`amount_fen` AS `_paid`,
+            `t15`.`product_id` AS `_product`
+          FROM `t14` AS `t15`
           WHERE
-            `t13`.`rank` = 0
-        ) AS `t23`
-          ON `t9`.`order_id` = `t23`.`_order`
-      ) AS `t31`
-    ) AS `t36`
-  ) AS `t45`
-) AS `t50`
+            `t15`.`rank` = 0
+        ) AS `t25`
+          ON `t9`.`order_id` = `t25`.`_order`
+      ) AS `t35`
+    ) AS `t40`
+  ) AS `t49`
+) AS `t54`
 CROSS JOIN (
   SELECT
     COUNT(
       DISTINCT IF(
         (
-          `t29`.`ts` > -1
+          `t33`.`ts` > -1
         )
         AND (
-          `t29`.`ts` <= 3600000
+          `t33`.`ts` <= 3600000
         )
         AND NOT (
-          `t29`.`is_paid`
+          `t33`.`is_paid`
         ),
-        `t29`.`order_id`,
+        `t33`.`order_id`,
         NULL
       )
     ) AS `r0__unpaid_orders`
@@ -837,7 +846,7 @@ CROSS JOIN (
       `t8`.`ts`,
       `t8`.`product_id`,
       `t8`.`event_id`,
-      `t21`.`_order` IS NOT NULL AS `is_paid`
+      `t23`.`_order` IS NOT NULL AS `is_paid`
     FROM (
       SELECT
         *
@@ -850,11 +859,11 @@ CROSS JOIN (
     ) AS `t8`
     LEFT OUTER JOIN (
       SELECT
-        `t13`.`order_id` AS `_order`
-      FROM `t12` AS `t13`
+        `t15`.`order_id` AS `_order`
+      FROM `t14` AS `t15`
       WHERE
-        `t13`.`rank` = 0
-    ) AS `t21`
-      ON `t8`.`order_id` = `t21`.`_order`
-  ) AS `t29`
-) AS `t40`
+        `t15`.`rank` = 0
+    ) AS `t23`
+      ON `t8`.`order_id` = `t23`.`_order`
+  ) AS `t33`
+) AS `t44`
