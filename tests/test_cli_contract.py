@@ -180,3 +180,17 @@ def test_settle_a_month_writes_a_statement_that_adds_up_to_the_fen(
     assert session_sum + _fen(monthly[2]) == want["total_fen"]
     wb = openpyxl.load_workbook(out)
     assert wb["汇总 summary"]["A1"].value.startswith("月度结算单")
+
+
+def test_earnings_of_a_session_from_the_command(db: Path, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN_YAML, encoding="utf-8")
+    run(db, "contract", "create", "--merchant", "m1", "--provider", "p1", str(plan))
+    as_of = str(OCTOBER_AS_OF)
+    got = json.loads(run(db, "earnings", "live-2", "--as-of", as_of, "--json").stdout)
+    assert (got["estimated_fen"], got["pending_fen"], got["slot_fee_fen"]) == (233, 25_000, 50_000)
+    assert got["provider_earnings_fen"] == 233 + 25_000 + 50_000
+    text = run(db, "earnings", "live-2", "--as-of", as_of).stdout
+    assert "商家实得" in text and "服务商后ROI" in text and "¥752.33" in text
+    missing = run(db, "earnings", "nope", ok=False)
+    assert missing.returncode == 1 and "nope" in missing.stderr

@@ -27,7 +27,10 @@ from caopan.engine import contracts as contract_store
 from caopan.engine import review as engine_review
 from caopan.engine import settlement
 from caopan.engine.backend import Engine, connect, default_url, normalize_url
+from caopan.engine.commission_estimate import Range, commission_estimates
+from caopan.engine.earnings import session_earnings
 from caopan.engine.key_index import KeyIndex
+from caopan.engine.scope import resolve
 from caopan.engine.settlement_store import settle_contract
 from caopan.engine.statement import statement_rows
 from caopan.ingest import http as http_intake
@@ -296,6 +299,14 @@ class App:
             raise NotFound(f"merchant {merchant_id!r} has no contract in force in {month}")
         return built[0]
 
+    def earnings(
+        self, session_id: str, as_of: int | None = None, engine: Engine | None = None
+    ) -> dict[str, Any]:
+        """A session's earnings (收益) as of `as_of` (default now): commission by state, fees,
+        the merchant's real result and the ROI after service fees."""
+        at = now_ms() if as_of is None else as_of
+        return session_earnings(engine or self.engine, session_id, at)
+
     # -- tokens --------------------------------------------------------------------------
 
     def create_token(self, provider_id: str) -> str:
@@ -328,11 +339,30 @@ class App:
         window: int | None = None,
         engine: Engine | None = None,
     ) -> dict[str, Any]:
-        """The session's 42 metrics and breakdowns (复盘), in the spec's output shape.
+        """The session's 42 metrics and breakdowns (复盘), in the spec's output shape, with
+        metric 42 (the provider's estimated commission) under the merchant's contract.
 
         `engine` may be a reader of this App's store (see `Engine.reader`).
         """
-        return engine_review.review(engine or self.engine, session_id, as_of, window)
+        store = engine or self.engine
+        scope = resolve(store, session_id, as_of)
+        spans = [scope.session_span()] if window is None else list(scope.window_spans(window))
+        estimates = commission_estimates(store, session_id, scope.as_of, spans)
+        return engine_review.review(
+            store,
+            session_id,
+            scope.as_of,
+            window,
+            commission_est_fen=estimates[0],
+            previous_commission_est_fen=estimates[1] if window is not None else None,
+        )
+
+    @staticmethod
+    def commission_estimates(
+        engine: Engine, session_id: str, as_of: int, ranges: Sequence[Range]
+    ) -> list[int | None]:
+        """Metric 42 per range of payment instants (for the live screen's aggregator)."""
+        return commission_estimates(engine, session_id, as_of, ranges)
 
     @staticmethod
     def review_events(

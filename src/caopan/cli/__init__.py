@@ -43,6 +43,7 @@ app.command("serve")(serve_cmd.serve)
 app.command("review")(review_cmd.review)
 app.command("metrics")(review_cmd.metrics)
 app.command("settle")(settle_cmd.settle)
+app.command("earnings")(settle_cmd.earnings)
 
 
 @app.callback()
