@@ -6,9 +6,11 @@ below the App knows which face called it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +19,25 @@ import pyarrow as pa
 
 from caopan.domain.alerts import Alert
 from caopan.domain.clock import now_ms
+from caopan.domain.commission import Contract
 from caopan.domain.entities import Merchant, Provider
 from caopan.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
 from caopan.domain.tokens import new_token, token_hash
+from caopan.engine import contracts as contract_store
 from caopan.engine import review as engine_review
 from caopan.engine import settlement
 from caopan.engine.backend import Engine, connect, default_url, normalize_url
+from caopan.engine.commission_estimate import Range, commission_estimates
+from caopan.engine.earnings import session_earnings
 from caopan.engine.key_index import KeyIndex
+from caopan.engine.scope import resolve
+from caopan.engine.settlement_store import settle_contract
+from caopan.engine.statement import statement_rows
 from caopan.ingest import http as http_intake
 from caopan.ingest import plans, quarantine
 from caopan.ingest.files import FileReport, check_readable, ingest_file
+from caopan.reports import statement as statement_report
+from caopan.reports.contract_terms import contract_view
 from caopan.sim import history, replay
 from caopan.sim.world import WorldSpec
 
@@ -202,6 +213,100 @@ class App:
         terms = plans.read_plan(plan)
         return settlement.calculate(terms, plans.read_order_lines(orders), as_of or now_ms())
 
+    # -- contracts -----------------------------------------------------------------------
+
+    def contract_create(
+        self, merchant_id: str, provider_id: str, plan_file: Path, contract_id: str | None = None
+    ) -> dict[str, Any]:
+        """Store a contract from a plan file (YAML or JSON); invalid plans are refused."""
+        plan = plans.read_plan(plan_file)
+        if plan.valid_from is None:
+            raise InvalidInput(f"{plan_file}: a contract needs valid_from (its first day)")
+        self._require("merchants", "merchant_id", merchant_id)
+        self._require("providers", "provider_id", provider_id)
+        cid = contract_id or f"{merchant_id}-{provider_id}-{plan.valid_from:%Y%m%d}"
+        contract_store.add_contract(
+            self.engine, Contract(cid, merchant_id, provider_id, plan), now_ms()
+        )
+        return contract_view(contract_store.load_stored(self.engine, cid))
+
+    def contracts(
+        self, merchant_id: str | None = None, provider_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        return [
+            contract_view(s)
+            for s in contract_store.stored_contracts(self.engine, merchant_id, provider_id)
+        ]
+
+    def contract(self, contract_id: str, engine: Engine | None = None) -> dict[str, Any]:
+        return contract_view(contract_store.load_stored(engine or self.engine, contract_id))
+
+    def contract_end(self, contract_id: str, last_day: date) -> dict[str, Any]:
+        """End a contract after `last_day` (inclusive)."""
+        return contract_view(
+            contract_store.end_contract(self.engine, contract_id, last_day, now_ms())
+        )
+
+    def settle_month(
+        self,
+        month: str,
+        merchant_id: str | None = None,
+        as_of: int | None = None,
+        xlsx: Path | None = None,
+    ) -> dict[str, Any]:
+        """Settle every contract in force in `month` (of one merchant) as of `as_of` (default
+        now), idempotently, and build each merchant's statement; `xlsx` writes them (one
+        workbook; with several merchants, one per merchant named `<stem>-<merchant><suffix>`)."""
+        lo, hi = _month_days(month)
+        at = now_ms() if as_of is None else as_of
+        if merchant_id is not None:
+            self._require("merchants", "merchant_id", merchant_id)
+        active = [
+            s
+            for s in contract_store.stored_contracts(self.engine, merchant_id)
+            if s.in_force(lo, hi)
+        ]
+        reports = [settle_contract(self.engine, s.contract.contract_id, at) for s in active]
+        rows = statement_rows(self.engine, active, month, at)
+        statements = statement_report.build(month, at, rows, active)
+        files: list[str] = []
+        if xlsx is not None:
+            for st in statements:
+                path = xlsx
+                if len(statements) > 1:
+                    path = xlsx.with_name(f"{xlsx.stem}-{st['merchant_id']}{xlsx.suffix}")
+                files.append(str(statement_report.write_xlsx(st, path)))
+        return {
+            "month": month,
+            "as_of": at,
+            "settled": [asdict(r) for r in reports],
+            "statements": statements,
+            "files": files,
+        }
+
+    def statement(
+        self, month: str, merchant_id: str, as_of: int | None = None, engine: Engine | None = None
+    ) -> dict[str, Any]:
+        """A merchant's statement for a month from the stored lines, without settling."""
+        lo, hi = _month_days(month)
+        store = engine or self.engine
+        at = now_ms() if as_of is None else as_of
+        active = [
+            s for s in contract_store.stored_contracts(store, merchant_id) if s.in_force(lo, hi)
+        ]
+        built = statement_report.build(month, at, statement_rows(store, active, month, at), active)
+        if not built:
+            raise NotFound(f"merchant {merchant_id!r} has no contract in force in {month}")
+        return built[0]
+
+    def earnings(
+        self, session_id: str, as_of: int | None = None, engine: Engine | None = None
+    ) -> dict[str, Any]:
+        """A session's earnings (收益) as of `as_of` (default now): commission by state, fees,
+        the merchant's real result and the ROI after service fees."""
+        at = now_ms() if as_of is None else as_of
+        return session_earnings(engine or self.engine, session_id, at)
+
     # -- tokens --------------------------------------------------------------------------
 
     def create_token(self, provider_id: str) -> str:
@@ -234,11 +339,30 @@ class App:
         window: int | None = None,
         engine: Engine | None = None,
     ) -> dict[str, Any]:
-        """The session's 42 metrics and breakdowns (复盘), in the spec's output shape.
+        """The session's 42 metrics and breakdowns (复盘), in the spec's output shape, with
+        metric 42 (the provider's estimated commission) under the merchant's contract.
 
         `engine` may be a reader of this App's store (see `Engine.reader`).
         """
-        return engine_review.review(engine or self.engine, session_id, as_of, window)
+        store = engine or self.engine
+        scope = resolve(store, session_id, as_of)
+        spans = [scope.session_span()] if window is None else list(scope.window_spans(window))
+        estimates = commission_estimates(store, session_id, scope.as_of, spans)
+        return engine_review.review(
+            store,
+            session_id,
+            scope.as_of,
+            window,
+            commission_est_fen=estimates[0],
+            previous_commission_est_fen=estimates[1] if window is not None else None,
+        )
+
+    @staticmethod
+    def commission_estimates(
+        engine: Engine, session_id: str, as_of: int, ranges: Sequence[Range]
+    ) -> list[int | None]:
+        """Metric 42 per range of payment instants (for the live screen's aggregator)."""
+        return commission_estimates(engine, session_id, as_of, ranges)
 
     @staticmethod
     def review_events(
@@ -299,6 +423,17 @@ class App:
             viewers=ev.user_id.nunique(where=ev.type == "enter"),
         )
         return list(summary.order_by("session_id").to_pyarrow().to_pylist())
+
+
+def _month_days(month: str) -> tuple[date, date]:
+    """The first and last day of 'YYYY-MM'; InvalidInput otherwise."""
+    if not isinstance(month, str) or not re.fullmatch(r"\d{4}-\d{2}", month):
+        raise InvalidInput(f"month must be YYYY-MM, not {month!r}")
+    year, mon = int(month[:4]), int(month[5:])
+    if not 1 <= mon <= 12 or year < 1970:
+        raise InvalidInput(f"month must be YYYY-MM, not {month!r}")
+    first = date(year, mon, 1)
+    return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 def _per_file(progress: FileProgress | None, path: Path) -> Callable[[int], None] | None:

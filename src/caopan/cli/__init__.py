@@ -13,8 +13,10 @@ from typing import Annotated
 import typer
 
 from caopan.cli import commission as commission_cmd
+from caopan.cli import contract as contract_cmd
 from caopan.cli import review as review_cmd
 from caopan.cli import serve as serve_cmd
+from caopan.cli import settle as settle_cmd
 from caopan.cli.common import EXIT_REFUSED, State, err
 from caopan.cli.ingest import ingest_app, quarantine_app
 from caopan.cli.simulate import simulate_app
@@ -36,9 +38,12 @@ app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(simulate_app, name="simulate")
 app.add_typer(serve_cmd.token_app, name="token")
 app.add_typer(commission_cmd.commission_app, name="commission")
+app.add_typer(contract_cmd.contract_app, name="contract")
 app.command("serve")(serve_cmd.serve)
 app.command("review")(review_cmd.review)
 app.command("metrics")(review_cmd.metrics)
+app.command("settle")(settle_cmd.settle)
+app.command("earnings")(settle_cmd.earnings)
 
 
 @app.callback()
