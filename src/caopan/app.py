@@ -27,6 +27,7 @@ from caopan.engine.key_index import KeyIndex
 from caopan.ingest import http as http_intake
 from caopan.ingest import plans, quarantine
 from caopan.ingest.files import FileReport, check_readable, ingest_file
+from caopan.ingest.imports import ImportReport, Request, import_context, import_file
 from caopan.sim import history, replay
 from caopan.sim.world import WorldSpec
 
@@ -218,6 +219,53 @@ class App:
         rows = t.filter((t.token_hash == token_hash(token)) & t.revoked_at.isnull())
         found = rows.provider_id.to_pyarrow().to_pylist()
         return str(found[0]) if found else None
+
+    # -- imports -------------------------------------------------------------------------
+
+    def import_files(
+        self, paths: Sequence[Path], request: Request, progress: FileProgress | None = None
+    ) -> list[ImportReport]:
+        """Import platform exports (spec imports.md); every path is checked before any is read."""
+        for path in paths:
+            check_readable(path)
+        with self._bulk():
+            return [
+                import_file(self.engine, path, request, _per_file(progress, path)) for path in paths
+            ]
+
+    def quarantine_entry(self, quarantine_id: str) -> dict[str, Any]:
+        """One quarantined row; an imported row laid out column by column."""
+        t = self.engine.table("quarantine")
+        rows = t.filter(t.quarantine_id.startswith(quarantine_id)).to_pyarrow().to_pylist()
+        if not rows:
+            raise NotFound(f"no quarantined row {quarantine_id!r}")
+        if len(rows) > 1:
+            raise InvalidInput(f"{quarantine_id!r} names {len(rows)} rows: give more of the id")
+        row = rows[0]
+        raw = row.pop("raw") or b""
+        found = import_context(raw)
+        if found is None:
+            row["raw"] = raw.decode("utf-8", errors="backslashreplace")
+            return dict(row)
+        request, body = found
+        row["import"] = request.to_json()
+        if body.get("cells") is not None:
+            row["cells"] = dict(zip(body["header"], body["cells"], strict=False))
+        else:
+            row["raw"] = body.get("text")
+        return dict(row)
+
+    def quarantine_retry(self, source: str, progress: FileProgress | None = None) -> ImportReport:
+        """Import a source file again, as it was imported, after it has been fixed: its
+        quarantined rows that now import leave quarantine."""
+        t = self.engine.table("quarantine")
+        raws = t.filter(t.source == source).raw.to_pyarrow().to_pylist()
+        found = [c for c in (import_context(r or b"") for r in raws) if c is not None]
+        if not found:
+            raise NotFound(f"no quarantined imported rows from {source!r}")
+        path = Path(source)
+        check_readable(path)
+        return self.import_files([path], found[0][0], progress)[0]
 
     def quarantine(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         return quarantine.listing(self.engine, source, limit)
