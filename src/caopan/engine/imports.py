@@ -81,7 +81,7 @@ def write_stage(
         f"{_raw_json(raw_columns)} AS raw FROM read_parquet({files!r})"
     )
     content = ", ".join(f"{_q(c)} := {_q(c)}" for c in [*typed, "raw"])
-    merchant = _lit(merchant_id)
+    merchant = f"CAST({_lit(merchant_id)} AS VARCHAR)"
     if target == "orders":
         content += ", is_refund := is_refund, non_product := non_product"
         order = "ORDER BY line_key NULLS LAST, row"

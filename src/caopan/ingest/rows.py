@@ -110,6 +110,7 @@ def stage_chunk(plan: Plan, chunk: pa.Table) -> Staged:
     bad = np.zeros(n, dtype=bool)
     problems: list[tuple[int, Problem]] = []
     values: dict[str, pa.Array] = {}
+    _undecodable(plan, chunk, numbers, bad, problems)
     by_name = {f.name: f for f in plan.layout.fields}
     for name, kind in field_types(plan.layout).items():
         field = by_name.get(name)
@@ -144,6 +145,26 @@ def stage_chunk(plan: Plan, chunk: pa.Table) -> Staged:
         for i in np.flatnonzero(bad)
     }
     return Staged(table.filter(pa.array(~bad)), [p for _, p in problems], bad_rows)
+
+
+def _undecodable(
+    plan: Plan,
+    chunk: pa.Table,
+    numbers: np.ndarray,
+    bad: np.ndarray,
+    problems: list[tuple[int, Problem]],
+) -> None:
+    """Cells with bytes the file's encoding could not decode (read as U+FFFD)."""
+    for index, name in enumerate(plan.header):
+        cells = chunk.column(f"c{index}")
+        mask = np.asarray(
+            pc.fill_null(pc.match_substring(cells, "\ufffd"), False).to_numpy(False), bool
+        )
+        for i in np.flatnonzero(mask & ~bad).tolist():
+            text = cells[i].as_py()
+            why = "bytes that are not text in the file's encoding (shown as \ufffd)"
+            problems.append((i, Problem(int(numbers[i]), name, text, why)))
+        bad |= mask
 
 
 def _read_field(

@@ -104,8 +104,34 @@ def open_sheet(path: Path, stack: ExitStack, progress: Progress | None = None) -
         return _open_xlsx(path, stream, head, stack, raw, progress)
     if b"\x00" in head:
         raise InvalidInput(f"{path}: binary file (NUL bytes), neither CSV nor XLSX")
-    body = io.BufferedReader(_Counting(_Prefixed(head, stream), raw, progress), BLOCK_BYTES)  # type: ignore[arg-type]
-    return _open_csv(path, body, head)
+    encoding = sniff_encoding(head)
+    counting = _Counting(_Prefixed(head, stream), raw, progress)  # type: ignore[arg-type]
+    body = io.BufferedReader(_Utf8(counting, encoding), BLOCK_BYTES)
+    return _open_csv(path, body, head, encoding)
+
+
+class _Utf8(io.RawIOBase):
+    """Text in any encoding as UTF-8 bytes; bytes that do not decode become U+FFFD, which the
+    row reader refuses (so a bad byte costs its row, never the file)."""
+
+    def __init__(self, stream: io.RawIOBase, encoding: str) -> None:
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self.pending = b""
+        self.done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self.pending and not self.done:
+            data = self.stream.read(BLOCK_BYTES)
+            self.done = not data
+            self.pending = self.decoder.decode(data or b"", final=self.done).encode("utf-8")
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
 
 
 class _Prefixed:
@@ -138,8 +164,7 @@ def sniff_encoding(head: bytes) -> str:
     return "utf-8"
 
 
-def _open_csv(path: Path, body: Any, head: bytes) -> Sheet:
-    encoding = sniff_encoding(head)
+def _open_csv(path: Path, body: Any, head: bytes, encoding: str) -> Sheet:
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     first = next(csv.reader(io.StringIO(text.split("\n", 1)[0].rstrip("\r"))), [])
     if not any(cell.strip() for cell in first):
@@ -160,7 +185,7 @@ def _open_csv(path: Path, body: Any, head: bytes) -> Sheet:
                 skip_rows=1,
                 use_threads=False,
                 block_size=BLOCK_BYTES,
-                encoding="utf8" if encoding == "utf-8" else encoding,
+                encoding="utf8",
             ),
             parse_options=pcsv.ParseOptions(
                 newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=invalid
@@ -189,7 +214,10 @@ def _csv_chunks(
         except StopIteration:
             break
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"{path}: reading stopped near record {next_row}: {exc}") from None
+            yield from bad
+            reason = f"reading stopped here, the rest of the file is not read: {exc}"
+            yield BadRecord(next_row, reason, "")
+            return
         for record in bad:
             skipped.add(record.row)
             yield record
