@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from caopan.domain.cells import clean_text
 from caopan.domain.errors import InvalidInput
 from caopan.ingest.columns import READERS, SCALAR
+from caopan.ingest.rows import raw_json
 
 ALPHABET = "0123456789.,-+万¥'\t /:eE年T9０x"
 cell = st.one_of(
@@ -36,3 +40,13 @@ def test_column_readers_equal_the_scalar_rules(texts: list[str]) -> None:
         for text, value, is_bad in zip(texts, values.to_pylist(), bad.tolist(), strict=True):
             expected_bad, expected = scalar(kind, text)
             assert (is_bad, value) == (expected_bad, expected), (kind, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=8), st.text(max_size=8)), min_size=1, max_size=20))
+def test_raw_json_is_the_json_of_the_cells_kept(cells: list[tuple[str, str]]) -> None:
+    chunk = pa.table({"c0": [a for a, _ in cells], "c1": [b for _, b in cells]})
+    got = raw_json(chunk, [(0, "甲"), (1, 'b"\\')]).to_pylist()
+    for (a, b), text in zip(cells, got, strict=True):
+        kept = {k: clean_text(v) for k, v in (("甲", a), ('b"\\', b)) if clean_text(v) is not None}
+        assert (json.loads(text) if text is not None else {}) == kept

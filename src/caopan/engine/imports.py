@@ -49,20 +49,15 @@ def _lit(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _raw_json(raw_columns: list[str]) -> str:
-    if not raw_columns:
-        return "CAST(NULL AS VARCHAR)"
-    entries = ", ".join(
-        f"struct_pack(k := {_lit(name)}, v := trim({_q('raw:' + name)}))" for name in raw_columns
-    )
-    return f"to_json(map_from_entries(list_filter([{entries}], e -> e.v <> '')))"
+def _fingerprint(columns: list[str]) -> str:
+    """Columns as text for a fingerprint: a null differs from every value."""
+    return ", ".join(f"coalesce(CAST({_q(c)} AS VARCHAR), chr(0))" for c in columns)
 
 
 def write_stage(
     engine: Engine,
     target: str,
     stage: Path,
-    raw_columns: list[str],
     typed: list[str],
     merchant_id: str | None,
     source: str,
@@ -76,14 +71,14 @@ def write_stage(
     files = sorted(str(p) for p in stage.glob("*.parquet"))
     if not files:
         return Written()
+    con.execute("SET enable_progress_bar = false")
     con.execute(
-        "CREATE OR REPLACE TEMP VIEW caopan_stage AS SELECT *, "
-        f"{_raw_json(raw_columns)} AS raw FROM read_parquet({files!r})"
+        f"CREATE OR REPLACE TEMP VIEW caopan_stage AS SELECT * FROM read_parquet({files!r})"
     )
-    content = ", ".join(f"{_q(c)} := {_q(c)}" for c in [*typed, "raw"])
+    content = [*typed, "raw"]
     merchant = f"CAST({_lit(merchant_id)} AS VARCHAR)"
     if target == "orders":
-        content += ", is_refund := is_refund, non_product := non_product"
+        content += ["is_refund", "non_product"]
         order = "ORDER BY line_key NULLS LAST, row"
         key = f"order_id || '#' || row_number() OVER (PARTITION BY order_id {order})"
         group = "order_id"
@@ -100,7 +95,7 @@ def write_stage(
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE caopan_keyed AS
         SELECT *, {group} AS group_key,
-            md5(to_json(struct_pack({content}, merchant := merchant))) AS fp
+            md5(concat_ws(chr(31), {_fingerprint(content)}, merchant)) AS fp
         FROM (SELECT s.*, {merchant} AS merchant, {key} AS row_key FROM caopan_stage s)"""
     )
     if target == "sessions":  # the same session twice in a file: the last row stands

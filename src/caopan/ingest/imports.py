@@ -221,7 +221,6 @@ def _import(
         engine,
         layout.target,
         stage,
-        report.raw_columns,
         list(field_types(layout)),
         merchant,
         report.file,

@@ -4,11 +4,12 @@ A chunk (from `caopan.ingest.sheets`) is read field by field with the vectorised
 (`caopan.ingest.columns`); a row with a bad cell, a missing required value or (bills) a broken
 identity is set aside with every problem it has, each naming the row, the column and the value.
 Good rows become the layout's stage table: the canonical fields, the record number (`row`),
-and every column the layout does not map, as text (`raw:<header>`), to be kept raw.
+and every column the layout does not map, kept raw as one JSON object (`raw`).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Final
 
@@ -16,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from caopan.domain.cells import STRIP, clean_text
 from caopan.domain.layouts import CellType, Field, Layout, header_key
 from caopan.ingest.columns import READERS, clean, reason
 from caopan.ingest.mappings import GENERIC_FIELDS
@@ -83,7 +85,7 @@ class Plan:
         fields += [pa.field("row", pa.int64())]
         if self.layout.target == "orders":
             fields += [pa.field("is_refund", pa.bool_()), pa.field("non_product", pa.string())]
-        fields += [pa.field(f"raw:{name}", pa.string()) for _, name in self.raw]
+        fields += [pa.field("raw", pa.string())]
         return pa.schema(fields)
 
 
@@ -137,14 +139,56 @@ def stage_chunk(plan: Plan, chunk: pa.Table) -> Staged:
     columns["row"] = rows.combine_chunks() if isinstance(rows, pa.ChunkedArray) else rows
     if plan.layout.target == "orders":
         columns |= _order_flags(plan, values)
-    for i, name in plan.raw:
-        columns[f"raw:{name}"] = chunk.column(f"c{i}")
+    columns["raw"] = raw_json(chunk, plan.raw)
     table = pa.table(columns, schema=plan.stage_schema())
     bad_rows = {
         int(numbers[i]): [str(chunk.column(f"c{j}")[int(i)]) for j in range(len(plan.header))]
         for i in np.flatnonzero(bad)
     }
     return Staged(table.filter(pa.array(~bad)), [p for _, p in problems], bad_rows)
+
+
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+
+
+def raw_json(chunk: pa.Table, raw: list[tuple[int, str]]) -> pa.Array:
+    """The unmapped cells of each row as a JSON object (header → text), empty cells left out;
+    built column-wise (a row with a rare control character goes through `json.dumps`).
+
+    >>> t = pa.table({"c0": ["a", "-"], "c1": ["好", ""]})
+    >>> raw_json(t, [(0, "x"), (1, "y")]).to_pylist()
+    ['{"x":"a","y":"好"}', None]
+    """
+    if not raw:
+        return pa.nulls(chunk.num_rows, pa.string())
+    pieces = []
+    odd = np.zeros(chunk.num_rows, dtype=bool)
+    for index, name in raw:
+        text = clean(chunk.column(f"c{index}"))
+        odd |= np.asarray(
+            pc.fill_null(pc.match_substring_regex(text, _CONTROL), False).to_numpy(False), bool
+        )
+        for char, escaped in (
+            ("\\", "\\\\"),
+            ('"', '\\"'),
+            ("\n", "\\n"),
+            ("\r", "\\r"),
+            ("\t", "\\t"),
+        ):
+            text = pc.replace_substring(text, char, escaped)
+        key = json.dumps(name, ensure_ascii=False)
+        pieces.append(pc.binary_join_element_wise(f',{key}:"', text, '"', ""))
+    body = pc.binary_join_element_wise(*pieces, "", null_handling="replace", null_replacement="")
+    joined = pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
+    result = pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()), joined)
+    if odd.any():
+        values = result.to_pylist()
+        for i in np.flatnonzero(odd).tolist():
+            cells = {name: chunk.column(f"c{index}")[i].as_py() for index, name in raw}
+            kept = {k: v.strip(STRIP) for k, v in cells.items() if clean_text(v) is not None}
+            values[i] = json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+        result = pa.array(values, pa.string())
+    return result
 
 
 def _undecodable(
