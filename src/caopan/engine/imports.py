@@ -24,6 +24,9 @@ from typing import Any
 from caopan.domain.errors import InvalidInput
 from caopan.engine.backend import Engine
 
+MEMORY_LIMIT = "512MB"
+"""DuckDB's memory while writing an import (the keyed rows are a table on disk, so it spills)."""
+
 AFTER_SALE_REFUNDED = ("退款成功", "已退款", "退货退款成功")
 
 
@@ -72,6 +75,30 @@ def write_stage(
     if not files:
         return Written()
     con.execute("SET enable_progress_bar = false")
+    (limit,) = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    on_disk = not engine.url.rstrip("/").endswith((":memory:", "duckdb:"))
+    if on_disk:
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    try:
+        return _write(con, target, files, typed, merchant_id, source, now, postage)
+    finally:
+        for name in ("caopan_import_keyed", "caopan_import_touched", "caopan_import_status"):
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+        con.execute("DROP VIEW IF EXISTS caopan_stage")
+        if on_disk:
+            con.execute(f"SET memory_limit = '{limit}'")
+
+
+def _write(
+    con: Any,
+    target: str,
+    files: list[str],
+    typed: list[str],
+    merchant_id: str | None,
+    source: str,
+    now: int,
+    postage: list[str] | None,
+) -> Written:
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW caopan_stage AS SELECT * FROM read_parquet({files!r})"
     )
@@ -93,16 +120,16 @@ def write_stage(
         )
         group = "row_key"
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE caopan_keyed AS
+        f"""CREATE OR REPLACE TABLE caopan_import_keyed AS
         SELECT *, {group} AS group_key,
             md5(concat_ws(chr(31), {_fingerprint(content)}, merchant)) AS fp
         FROM (SELECT s.*, {merchant} AS merchant, {key} AS row_key FROM caopan_stage s)"""
     )
     if target == "sessions":  # the same session twice in a file: the last row stands
         con.execute(
-            """DELETE FROM caopan_keyed WHERE (row_key, row) IN (
+            """DELETE FROM caopan_import_keyed WHERE (row_key, row) IN (
             SELECT row_key, row FROM (SELECT row_key, row, row_number() OVER (
-            PARTITION BY row_key ORDER BY row DESC) AS n FROM caopan_keyed) WHERE n > 1)"""
+            PARTITION BY row_key ORDER BY row DESC) AS n FROM caopan_import_keyed) WHERE n > 1)"""
         )
     written = _compare(con, target)
     con.execute("BEGIN TRANSACTION")
@@ -111,38 +138,37 @@ def write_stage(
             _WRITERS[target](con, merchant_id, source, postage or [])
             con.execute(
                 f"""DELETE FROM imported_rows WHERE target = {_lit(target)}
-                AND group_key IN (SELECT group_key FROM caopan_touched)"""
+                AND group_key IN (SELECT group_key FROM caopan_import_touched)"""
             )
             con.execute(
                 f"""INSERT INTO imported_rows SELECT {_lit(target)}, row_key, group_key, fp,
-                {_lit(source)}, {int(now)} FROM caopan_keyed
-                WHERE group_key IN (SELECT group_key FROM caopan_touched)"""
+                {_lit(source)}, {int(now)} FROM caopan_import_keyed
+                WHERE group_key IN (SELECT group_key FROM caopan_import_touched)"""
             )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     _summaries(con, target, written)
-    for name in ("caopan_keyed", "caopan_touched"):
-        con.execute(f"DROP TABLE IF EXISTS {name}")
-    con.execute("DROP VIEW IF EXISTS caopan_stage")
     return written
 
 
 def _compare(con: Any, target: str) -> Written:
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE caopan_status AS
+        f"""CREATE OR REPLACE TABLE caopan_import_status AS
         SELECT k.row_key, k.group_key, CASE WHEN i.row_key IS NULL THEN 'new'
             WHEN i.fingerprint = k.fp THEN 'unchanged' ELSE 'changed' END AS status
-        FROM caopan_keyed k LEFT JOIN imported_rows i
+        FROM caopan_import_keyed k LEFT JOIN imported_rows i
         ON i.target = {_lit(target)} AND i.row_key = k.row_key"""
     )
-    counts = dict(con.execute("SELECT status, count(*) FROM caopan_status GROUP BY 1").fetchall())
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE caopan_touched AS
-        SELECT DISTINCT group_key FROM caopan_status WHERE status <> 'unchanged'"""
+    counts = dict(
+        con.execute("SELECT status, count(*) FROM caopan_import_status GROUP BY 1").fetchall()
     )
-    con.execute("DROP TABLE caopan_status")
+    con.execute(
+        """CREATE OR REPLACE TABLE caopan_import_touched AS
+        SELECT DISTINCT group_key FROM caopan_import_status WHERE status <> 'unchanged'"""
+    )
+    con.execute("DROP TABLE caopan_import_status")
     return Written(
         new=int(counts.get("new", 0)),
         changed=int(counts.get("changed", 0)),
@@ -150,7 +176,7 @@ def _compare(con: Any, target: str) -> Written:
     )
 
 
-_TOUCHED = "SELECT group_key FROM caopan_touched"
+_TOUCHED = "SELECT group_key FROM caopan_import_touched"
 
 
 def _write_orders(con: Any, merchant_id: str | None, source: str, postage: list[str]) -> None:
@@ -160,7 +186,7 @@ def _write_orders(con: Any, merchant_id: str | None, source: str, postage: list[
         f"""CREATE OR REPLACE TEMP VIEW caopan_rows AS
         SELECT *, CAST(split_part(row_key, '#', -1) AS BIGINT) AS line_no,
             non_product IS NULL AND NOT is_refund AS goods
-        FROM caopan_keyed WHERE group_key IN ({_TOUCHED})"""
+        FROM caopan_import_keyed WHERE group_key IN ({_TOUCHED})"""
     )
     con.execute(f"DELETE FROM order_lines WHERE order_id IN ({_TOUCHED})")
     con.execute(
@@ -209,7 +235,7 @@ def _write_orders(con: Any, merchant_id: str | None, source: str, postage: list[
 
 
 def _write_bill(con: Any, merchant_id: str | None, source: str, postage: list[str]) -> None:
-    rows = f"FROM caopan_keyed WHERE group_key IN ({_TOUCHED})"
+    rows = f"FROM caopan_import_keyed WHERE group_key IN ({_TOUCHED})"
     con.execute(f"DELETE FROM settlement_lines WHERE line_id IN ({_TOUCHED})")
     con.execute(
         f"DELETE FROM refunds WHERE refund_id IN (SELECT 'bill:' || g FROM ({_TOUCHED}) t(g))"
@@ -229,7 +255,7 @@ def _write_bill(con: Any, merchant_id: str | None, source: str, postage: list[st
 
 
 def _write_sessions(con: Any, merchant_id: str | None, source: str, postage: list[str]) -> None:
-    rows = f"FROM caopan_keyed WHERE group_key IN ({_TOUCHED})"
+    rows = f"FROM caopan_import_keyed WHERE group_key IN ({_TOUCHED})"
     con.execute(f"DELETE FROM live_sessions WHERE session_id IN ({_TOUCHED})")
     con.execute(f"DELETE FROM session_stats WHERE session_id IN ({_TOUCHED})")
     con.execute(
@@ -250,18 +276,18 @@ _WRITERS = {"orders": _write_orders, "bill": _write_bill, "sessions": _write_ses
 def _summaries(con: Any, target: str, written: Written) -> None:
     if target == "orders":
         (gmv,) = con.execute(
-            "SELECT coalesce(sum(paid), 0) FROM caopan_keyed "
+            "SELECT coalesce(sum(paid), 0) FROM caopan_import_keyed "
             "WHERE NOT is_refund AND non_product IS NULL"
         ).fetchone()
         written.non_product = [
             {"product_id": code, "label": label, "rows": int(n), "amount_fen": int(fen)}
             for code, label, n, fen in con.execute(
                 """SELECT product_id, non_product, count(*), coalesce(sum(paid), 0)
-                FROM caopan_keyed WHERE non_product IS NOT NULL GROUP BY 1, 2 ORDER BY 1"""
+                FROM caopan_import_keyed WHERE non_product IS NOT NULL GROUP BY 1, 2 ORDER BY 1"""
             ).fetchall()
         ]
         (negative,) = con.execute(
-            "SELECT count(*) FROM caopan_keyed WHERE quantity < 0 AND NOT is_refund "
+            "SELECT count(*) FROM caopan_import_keyed WHERE quantity < 0 AND NOT is_refund "
             "AND non_product IS NULL"
         ).fetchone()
         if negative:
@@ -270,13 +296,14 @@ def _summaries(con: Any, target: str, written: Written) -> None:
             )
     elif target == "bill":
         (gmv,) = con.execute(
-            """SELECT coalesce(sum(p), 0) FROM (SELECT max(paid) AS p FROM caopan_keyed
+            """SELECT coalesce(sum(p), 0) FROM (SELECT max(paid) AS p FROM caopan_import_keyed
             GROUP BY order_id, product_id)"""
         ).fetchone()
     else:
-        (gmv,) = con.execute("SELECT coalesce(sum(paid), 0) FROM caopan_keyed").fetchone()
+        (gmv,) = con.execute("SELECT coalesce(sum(paid), 0) FROM caopan_import_keyed").fetchone()
         (over,) = con.execute(
-            "SELECT count(*) FROM caopan_keyed WHERE buyers > viewers OR viewers > exposure_users"
+            "SELECT count(*) FROM caopan_import_keyed "
+            "WHERE buyers > viewers OR viewers > exposure_users"
         ).fetchone()
         if over:
             written.notices.append(

@@ -148,6 +148,8 @@ def stage_chunk(plan: Plan, chunk: pa.Table) -> Staged:
     return Staged(table.filter(pa.array(~bad)), [p for _, p in problems], bad_rows)
 
 
+_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
+_NEEDS_ESCAPE = r'[\\"\n\r\t]'
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 
@@ -168,14 +170,9 @@ def raw_json(chunk: pa.Table, raw: list[tuple[int, str]]) -> pa.Array:
         odd |= np.asarray(
             pc.fill_null(pc.match_substring_regex(text, _CONTROL), False).to_numpy(False), bool
         )
-        for char, escaped in (
-            ("\\", "\\\\"),
-            ('"', '\\"'),
-            ("\n", "\\n"),
-            ("\r", "\\r"),
-            ("\t", "\\t"),
-        ):
-            text = pc.replace_substring(text, char, escaped)
+        if pc.any(pc.match_substring_regex(text, _NEEDS_ESCAPE)).as_py():
+            for char, escaped in _ESCAPES:
+                text = pc.replace_substring(text, char, escaped)
         key = json.dumps(name, ensure_ascii=False)
         pieces.append(pc.binary_join_element_wise(f',{key}:"', text, '"', ""))
     body = pc.binary_join_element_wise(*pieces, "", null_handling="replace", null_replacement="")
