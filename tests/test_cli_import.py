@@ -58,3 +58,13 @@ def test_import_refuses_a_file_of_the_wrong_kind(db: str, tmp_path: Path) -> Non
     assert done.returncode == 1
     assert "not a 抖店 订单导出 (dy-orders)" in json.loads(done.stdout)[0]["refused"]
     assert run(db, "import", str(tmp_path / "missing.csv")).returncode == 1
+
+
+def test_reconcile_prints_a_table_and_json(db: str, tmp_path: Path) -> None:
+    bill = write_csv(tmp_path / "bill.csv", KS_BILL.known, ks_bill_rows())
+    done = run(db, "reconcile", str(bill))
+    assert done.returncode == 3, done.stderr  # billed commission with no contract
+    assert "对账 reconcile" in done.stdout and "合同外订单 not_in_contract" in done.stdout
+    as_json = json.loads(run(db, "reconcile", str(bill), "--json").stdout)
+    assert as_json["bill"]["unchanged"] == 3
+    assert [o["reason"] for o in as_json["orders"]] == ["not_in_contract", "matches"]

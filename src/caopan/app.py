@@ -20,6 +20,7 @@ from caopan.domain.clock import now_ms
 from caopan.domain.entities import Merchant, Provider
 from caopan.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
 from caopan.domain.tokens import new_token, token_hash
+from caopan.engine import reconcile as engine_reconcile
 from caopan.engine import review as engine_review
 from caopan.engine import settlement
 from caopan.engine.backend import Engine, connect, default_url, normalize_url
@@ -232,6 +233,29 @@ class App:
             return [
                 import_file(self.engine, path, request, _per_file(progress, path)) for path in paths
             ]
+
+    def reconcile(
+        self, bill: Path, merchant: str | None = None, progress: FileProgress | None = None
+    ) -> dict[str, Any]:
+        """Import a 快手 货款账单 and reconcile each order's contract commission with the billed
+        服务商佣金 (issue 6 item 7), with the reason for every difference."""
+        check_readable(bill)
+        [report] = self.import_files([bill], Request(kind="ks-bill", merchant=merchant), progress)
+        if report.refused:
+            raise InvalidInput(report.refused)
+        orders = engine_reconcile.reconcile(self.engine, report.file)
+        totals = {
+            "orders": len(orders),
+            "contract_fen": sum(o["contract_fen"] or 0 for o in orders),
+            "billed_fen": sum(o["billed_fen"] or 0 for o in orders),
+            "difference_fen": sum(o["difference_fen"] for o in orders),
+            "by_reason": {
+                reason: sum(1 for o in orders if o["reason"] == reason)
+                for reason in engine_reconcile.REASONS_ZH
+                if any(o["reason"] == reason for o in orders)
+            },
+        }
+        return {"bill": report.to_json(), "totals": totals, "orders": orders}
 
     def quarantine_entry(self, quarantine_id: str) -> dict[str, Any]:
         """One quarantined row; an imported row laid out column by column."""

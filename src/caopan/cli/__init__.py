@@ -14,6 +14,7 @@ import typer
 
 from caopan.cli import commission as commission_cmd
 from caopan.cli import imports as imports_cmd
+from caopan.cli import reconcile as reconcile_cmd
 from caopan.cli import review as review_cmd
 from caopan.cli import serve as serve_cmd
 from caopan.cli.common import EXIT_REFUSED, State, err
@@ -39,6 +40,7 @@ app.add_typer(serve_cmd.token_app, name="token")
 app.add_typer(commission_cmd.commission_app, name="commission")
 app.command("serve")(serve_cmd.serve)
 app.command("import")(imports_cmd.import_files)
+app.command("reconcile")(reconcile_cmd.reconcile)
 app.command("review")(review_cmd.review)
 app.command("metrics")(review_cmd.metrics)
 
