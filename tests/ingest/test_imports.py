@@ -95,6 +95,11 @@ def test_ks_orders_import_with_every_quirk(app: App, tmp_path: Path) -> None:
     assert refunds == [
         ("2512345678901234570#1:after-sale", "2512345678901234570", 1, 129_900, "退款成功")
     ]
+    products = rows(
+        app, "SELECT product_id, merchant_id, name, price_fen FROM products ORDER BY product_id"
+    )
+    assert products[0] == ("22334455660000", "m-ks-1", None, 129_900)
+    assert ("22334455667788", "m-ks-1", "雅鹿 羽绒服", 7) in products  # the last row's price
 
 
 @pytest.mark.parametrize("variant", ["gbk", "utf-8-no-bom", "gzip", "xlsx", "xlsx-gzip"])

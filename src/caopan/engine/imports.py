@@ -6,6 +6,7 @@ The stage (Parquet files of typed rows, one per chunk) is keyed per target:
   record; goods rows become `order_lines` (line_no `n`), rows of a cancellation become
   `refunds`, rows of non-product codes become order-level amounts (postage into freight, the
   rest kept in `orders.raw` under `non_product`); an order's rows make one `orders` row;
+  products not yet known for the merchant are added to `products` (name, last unit price);
 * **bill** — each row is a settlement line `order_id#n` (several per order); a row carrying a
   refund is also a `refunds` row `bill:<line_id>`;
 * **sessions** — one session per (merchant, anchor, start): `live_sessions` and `session_stats`.
@@ -208,6 +209,16 @@ def _write_orders(con: Any, merchant_id: str | None, source: str, postage: list[
         UNION ALL
         SELECT row_key || ':after-sale', order_id, line_no, paid, NULL, after_sale
         FROM caopan_rows WHERE goods AND ({refunded})"""
+    )
+    con.execute(
+        f"""INSERT INTO products (product_id, merchant_id, name, price_fen)
+        SELECT product_id, {_lit(merchant_id)}, arg_max(product_name, row),
+            CAST(arg_max(sign(unit_price) * ((abs(unit_price) * 2 + 10000) // 20000), row)
+                AS BIGINT)
+        FROM caopan_rows r WHERE goods AND product_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM products p WHERE p.product_id = r.product_id
+            AND p.merchant_id IS NOT DISTINCT FROM {_lit(merchant_id)})
+        GROUP BY product_id"""
     )
     con.execute(
         f"""INSERT INTO orders

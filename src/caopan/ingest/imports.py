@@ -145,6 +145,8 @@ def import_file(
 ) -> ImportReport:
     """Import one file (see the module docstring); a refused file comes back with `refused`."""
     report = ImportReport(file=source or str(path))
+    if engine.kind == "duckdb":  # stdout carries only results: no progress bars from DuckDB
+        engine.con.con.execute("SET enable_progress_bar = false")
     try:
         with ExitStack() as stack:
             _import(engine, path, request, report, stack, progress)
