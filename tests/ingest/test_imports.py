@@ -324,3 +324,15 @@ def test_a_generic_mapping_file(app: App, tmp_path: Path) -> None:
         Request(mapping=str(mapping), merchant="m"),
     )
     assert wrong.refused is not None and "does not fit the mapping erp" in wrong.refused
+
+
+def test_a_broken_or_empty_workbook_is_refused(app: App, tmp_path: Path) -> None:
+    book = write_xlsx(tmp_path / "ks.xlsx", KS_ORDERS.known, ks_order_rows())
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(book.read_bytes()[:2000])
+    (report,) = app.import_files([cut], KS)
+    assert report.refused is not None and "not a readable XLSX workbook" in report.refused
+    empty = write_xlsx(tmp_path / "empty.xlsx", [], [])
+    (nothing,) = app.import_files([empty], KS)
+    assert nothing.refused is not None and "header row" in nothing.refused
+    assert count(app, "orders") == count(app, "quarantine") == 0
