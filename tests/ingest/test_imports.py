@@ -336,3 +336,19 @@ def test_a_broken_or_empty_workbook_is_refused(app: App, tmp_path: Path) -> None
     (nothing,) = app.import_files([empty], KS)
     assert nothing.refused is not None and "header row" in nothing.refused
     assert count(app, "orders") == count(app, "quarantine") == 0
+
+
+def test_a_bad_first_data_row_is_not_mistaken_for_a_description(app: App, tmp_path: Path) -> None:
+    source = ks_bill_rows()
+    for name in (
+        "订单实付(元)",
+        "合计收入(元)",
+        "合计支出(元)",
+        "实际结算金额(元)",
+        "实际结算时间",
+    ):
+        source[0][name] = "?"
+    path = write_csv(tmp_path / "bill.csv", KS_BILL.known, source)
+    (report,) = app.import_files([path], Request())
+    assert not report.description_row
+    assert (report.rows_read, report.rows_imported, report.rows_quarantined) == (3, 2, 1)

@@ -200,6 +200,8 @@ def _import(
             first = False
             if description_row(plan, chunk):
                 report.description_row = True
+                first_row = int(chunk.column("row")[0].as_py())
+                report.notices.append(f"row {first_row} describes the columns: not data, skipped")
                 chunk = chunk.slice(1)
         staged = stage_chunk(plan, chunk)
         report.rows_read += chunk.num_rows

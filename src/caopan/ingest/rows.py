@@ -10,6 +10,7 @@ and every column the layout does not map, kept raw as one JSON object (`raw`).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Final
 
@@ -316,10 +317,15 @@ def _yuan(fen: int | np.integer) -> str:
 
 
 def description_row(plan: Plan, chunk: pa.Table) -> bool:
-    """Whether the first row of a file is a description of the columns, not data: none of its
-    typed cells (amounts, counts, times) reads as a value, and at least one holds text."""
+    """Whether the first row of a file is a description of the columns, not data: its order id
+    (if the layout has one) has no run of 4 digits, none of its typed cells (amounts, counts,
+    times) reads as a value, and at least one holds text."""
     if chunk.num_rows == 0:
         return False
+    if "order_id" in plan.sources:  # a data row's order id has digits; a description has words
+        key = chunk.column(f"c{plan.sources['order_id'][0]}")[0].as_py() or ""
+        if re.search(r"[0-9]{4}", key):
+            return False
     typed = [
         (f, i)
         for f in plan.layout.fields
