@@ -55,6 +55,8 @@ def read_text(column: Column) -> Parsed:
 
 def read_id(column: Column) -> Parsed:
     text = clean(column)
+    if text.null_count == len(text):
+        return _array(text), np.zeros(len(text), dtype=bool)
     wrapped = pc.and_(pc.starts_with(text, '="'), pc.ends_with(text, '"'))
     text = pc.if_else(wrapped, pc.utf8_slice_codeunits(text, 2, -1), text)
     text = pc.utf8_trim(pc.utf8_ltrim(text, characters="'"), characters=_STRIP)
@@ -68,6 +70,8 @@ def read_id(column: Column) -> Parsed:
 def read_scaled(column: Column, scale: int) -> Parsed:
     """Numbers as integer counts of 10^-scale (see `cells.parse_scaled`)."""
     text = clean(column)
+    if text.null_count == len(text):  # an empty column (often: `-` all the way down)
+        return pa.nulls(len(text), pa.int64()), np.zeros(len(text), dtype=bool)
     present = _np_bool(pc.is_valid(text))
     text = pc.utf8_trim(pc.utf8_ltrim(text, characters="'¥￥"), characters=_STRIP)
     wan = pc.ends_with(text, "万")
@@ -105,6 +109,8 @@ def read_count(column: Column) -> Parsed:
 def read_instant(column: Column) -> Parsed:
     """Times as epoch ms UTC (see `cells.parse_instant`)."""
     text = clean(column)
+    if text.null_count == len(text):
+        return pa.nulls(len(text), pa.int64()), np.zeros(len(text), dtype=bool)
     present = _np_bool(pc.is_valid(text))
     parts = pc.extract_regex(text, _DATE)
     dated = _np_bool(pc.is_valid(parts))

@@ -203,7 +203,7 @@ def _import(
                 first_row = int(chunk.column("row")[0].as_py())
                 report.notices.append(f"row {first_row} describes the columns: not data, skipped")
                 chunk = chunk.slice(1)
-        staged = stage_chunk(plan, chunk)
+        staged = stage_chunk(plan, chunk, sheet.replaced)
         report.rows_read += chunk.num_rows
         report.rows_imported += staged.rows.num_rows
         report.rows_quarantined += len(staged.bad_rows)

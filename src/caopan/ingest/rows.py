@@ -105,15 +105,17 @@ class Staged:
     typed_cells: int = 0
 
 
-def stage_chunk(plan: Plan, chunk: pa.Table) -> Staged:
-    """Read one chunk: the good rows as the stage table, the bad rows with their problems."""
+def stage_chunk(plan: Plan, chunk: pa.Table, undecodable: bool = True) -> Staged:
+    """Read one chunk: the good rows as the stage table, the bad rows with their problems
+    (`undecodable`: the file had bytes its encoding could not decode, so look for U+FFFD)."""
     n = chunk.num_rows
     rows = chunk.column("row")
     numbers = rows.to_numpy()
     bad = np.zeros(n, dtype=bool)
     problems: list[tuple[int, Problem]] = []
     values: dict[str, pa.Array] = {}
-    _undecodable(plan, chunk, numbers, bad, problems)
+    if undecodable:
+        _undecodable(plan, chunk, numbers, bad, problems)
     by_name = {f.name: f for f in plan.layout.fields}
     for name, kind in field_types(plan.layout).items():
         field = by_name.get(name)

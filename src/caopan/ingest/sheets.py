@@ -58,6 +58,12 @@ class Sheet:
     header: list[str]
     chunks: Iterator[pa.Table | BadRecord]
     blank_rows: list[int] = field(default_factory=list)
+    text: Any = None
+    """The UTF-8 transcoder of a CSV (its `replaced` says whether any byte did not decode)."""
+
+    @property
+    def replaced(self) -> bool:
+        return bool(self.text is not None and self.text.replaced)
 
 
 def columns_of(header: list[str]) -> list[str]:
@@ -106,8 +112,10 @@ def open_sheet(path: Path, stack: ExitStack, progress: Progress | None = None) -
         raise InvalidInput(f"{path}: binary file (NUL bytes), neither CSV nor XLSX")
     encoding = sniff_encoding(head)
     counting = _Counting(_Prefixed(head, stream), raw, progress)  # type: ignore[arg-type]
-    body = io.BufferedReader(_Utf8(counting, encoding), BLOCK_BYTES)
-    return _open_csv(path, body, head, encoding)
+    text = _Utf8(counting, encoding)
+    sheet = _open_csv(path, io.BufferedReader(text, BLOCK_BYTES), head, encoding)
+    sheet.text = text
+    return sheet
 
 
 class _Utf8(io.RawIOBase):
@@ -119,6 +127,7 @@ class _Utf8(io.RawIOBase):
         self.decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
         self.pending = b""
         self.done = False
+        self.replaced = False
 
     def readable(self) -> bool:
         return True
@@ -127,7 +136,9 @@ class _Utf8(io.RawIOBase):
         while not self.pending and not self.done:
             data = self.stream.read(BLOCK_BYTES)
             self.done = not data
-            self.pending = self.decoder.decode(data or b"", final=self.done).encode("utf-8")
+            text = self.decoder.decode(data or b"", final=self.done)
+            self.replaced = self.replaced or "\ufffd" in text
+            self.pending = text.encode("utf-8")
         size = min(len(buffer), len(self.pending))
         buffer[:size] = self.pending[:size]
         self.pending = self.pending[size:]
