@@ -54,8 +54,10 @@ def _lit(value: object) -> str:
 
 
 def _fingerprint(columns: list[str]) -> str:
-    """Columns as text for a fingerprint: a null differs from every value."""
-    return ", ".join(f"coalesce(CAST({_q(c)} AS VARCHAR), chr(0))" for c in columns)
+    """A row's content as a 64-bit hash of its columns (DuckDB's `hash`, null-aware): only
+    compared with fingerprints the same installation wrote (after a DuckDB upgrade that
+    changes the hash, a re-import rewrites rows once, as `changed`)."""
+    return "CAST(hash(" + ", ".join(_q(c) for c in columns) + ", merchant) AS VARCHAR)"
 
 
 def write_stage(
@@ -123,7 +125,7 @@ def _write(
     con.execute(
         f"""CREATE OR REPLACE TABLE caopan_import_keyed AS
         SELECT *, {group} AS group_key,
-            md5(concat_ws(chr(31), {_fingerprint(content)}, merchant)) AS fp
+            {_fingerprint(content)} AS fp
         FROM (SELECT s.*, {merchant} AS merchant, {key} AS row_key FROM caopan_stage s)"""
     )
     if target == "sessions":  # the same session twice in a file: the last row stands
