@@ -24,6 +24,7 @@ from caopan.domain.entities import Merchant, Provider
 from caopan.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
 from caopan.domain.tokens import new_token, token_hash
 from caopan.engine import contracts as contract_store
+from caopan.engine import reconcile as engine_reconcile
 from caopan.engine import review as engine_review
 from caopan.engine import settlement
 from caopan.engine.backend import Engine, connect, default_url, normalize_url
@@ -36,6 +37,7 @@ from caopan.engine.statement import statement_rows
 from caopan.ingest import http as http_intake
 from caopan.ingest import plans, quarantine
 from caopan.ingest.files import FileReport, check_readable, ingest_file
+from caopan.ingest.imports import ImportReport, Request, import_context, import_file
 from caopan.reports import statement as statement_report
 from caopan.reports.contract_terms import contract_view
 from caopan.sim import history, replay
@@ -323,6 +325,76 @@ class App:
         rows = t.filter((t.token_hash == token_hash(token)) & t.revoked_at.isnull())
         found = rows.provider_id.to_pyarrow().to_pylist()
         return str(found[0]) if found else None
+
+    # -- imports -------------------------------------------------------------------------
+
+    def import_files(
+        self, paths: Sequence[Path], request: Request, progress: FileProgress | None = None
+    ) -> list[ImportReport]:
+        """Import platform exports (spec imports.md); every path is checked before any is read."""
+        for path in paths:
+            check_readable(path)
+        with self._bulk():
+            return [
+                import_file(self.engine, path, request, _per_file(progress, path)) for path in paths
+            ]
+
+    def reconcile(
+        self, bill: Path, merchant: str | None = None, progress: FileProgress | None = None
+    ) -> dict[str, Any]:
+        """Import a 快手 货款账单 and reconcile each order's contract commission with the billed
+        服务商佣金 (issue 6 item 7), with the reason for every difference."""
+        check_readable(bill)
+        [report] = self.import_files([bill], Request(kind="ks-bill", merchant=merchant), progress)
+        if report.refused:
+            raise InvalidInput(report.refused)
+        orders = engine_reconcile.reconcile(self.engine, report.file)
+        totals = {
+            "orders": len(orders),
+            "contract_fen": sum(o["contract_fen"] or 0 for o in orders),
+            "billed_fen": sum(o["billed_fen"] or 0 for o in orders),
+            "difference_fen": sum(o["difference_fen"] for o in orders),
+            "by_reason": {
+                reason: sum(1 for o in orders if o["reason"] == reason)
+                for reason in engine_reconcile.REASONS_ZH
+                if any(o["reason"] == reason for o in orders)
+            },
+        }
+        return {"bill": report.to_json(), "totals": totals, "orders": orders}
+
+    def quarantine_entry(self, quarantine_id: str) -> dict[str, Any]:
+        """One quarantined row; an imported row laid out column by column."""
+        t = self.engine.table("quarantine")
+        rows = t.filter(t.quarantine_id.startswith(quarantine_id)).to_pyarrow().to_pylist()
+        if not rows:
+            raise NotFound(f"no quarantined row {quarantine_id!r}")
+        if len(rows) > 1:
+            raise InvalidInput(f"{quarantine_id!r} names {len(rows)} rows: give more of the id")
+        row = rows[0]
+        raw = row.pop("raw") or b""
+        found = import_context(raw)
+        if found is None:
+            row["raw"] = raw.decode("utf-8", errors="backslashreplace")
+            return dict(row)
+        request, body = found
+        row["import"] = request.to_json()
+        if body.get("cells") is not None:
+            row["cells"] = dict(zip(body["header"], body["cells"], strict=False))
+        else:
+            row["raw"] = body.get("text")
+        return dict(row)
+
+    def quarantine_retry(self, source: str, progress: FileProgress | None = None) -> ImportReport:
+        """Import a source file again, as it was imported, after it has been fixed: its
+        quarantined rows that now import leave quarantine."""
+        t = self.engine.table("quarantine")
+        raws = t.filter(t.source == source).raw.to_pyarrow().to_pylist()
+        found = [c for c in (import_context(r or b"") for r in raws) if c is not None]
+        if not found:
+            raise NotFound(f"no quarantined imported rows from {source!r}")
+        path = Path(source)
+        check_readable(path)
+        return self.import_files([path], found[0][0], progress)[0]
 
     def quarantine(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         return quarantine.listing(self.engine, source, limit)

@@ -14,6 +14,8 @@ import typer
 
 from caopan.cli import commission as commission_cmd
 from caopan.cli import contract as contract_cmd
+from caopan.cli import imports as imports_cmd
+from caopan.cli import reconcile as reconcile_cmd
 from caopan.cli import review as review_cmd
 from caopan.cli import serve as serve_cmd
 from caopan.cli import settle as settle_cmd
@@ -40,6 +42,8 @@ app.add_typer(serve_cmd.token_app, name="token")
 app.add_typer(commission_cmd.commission_app, name="commission")
 app.add_typer(contract_cmd.contract_app, name="contract")
 app.command("serve")(serve_cmd.serve)
+app.command("import")(imports_cmd.import_files)
+app.command("reconcile")(reconcile_cmd.reconcile)
 app.command("review")(review_cmd.review)
 app.command("metrics")(review_cmd.metrics)
 app.command("settle")(settle_cmd.settle)

@@ -123,3 +123,47 @@ def quarantine_list(
         out.print(f"  {row['reason']}", highlight=False, markup=False)
         raw = str(row["raw"])
         out.print(f"  [dim]{raw[:160]}{'…' if len(raw) > 160 else ''}[/]", highlight=False)
+
+
+@quarantine_app.command("show")
+def quarantine_show(
+    quarantine_id: Annotated[str, typer.Argument(help="The id (or its first characters).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """One quarantined row in full: why, and its cells column by column."""
+    with open_app() as a:
+        row = a.quarantine_entry(quarantine_id)
+    if as_json:
+        print_json(row)
+        return
+    when = shanghai_text(int(row["received_at"]))
+    out.print(f"[cyan]{row['source']}:{row['line']}[/] [dim]{when}[/]", highlight=False)
+    out.print(f"  {row['reason']}", highlight=False, markup=False)
+    if "import" in row:
+        out.print(f"  [dim]imported as {row['import']}[/]", highlight=False, markup=False)
+    for name, value in (row.get("cells") or {}).items():
+        out.print(f"  {name}: {value}", highlight=False, markup=False)
+    if row.get("raw") is not None:
+        out.print(f"  {row['raw']}", highlight=False, markup=False)
+
+
+@quarantine_app.command("retry")
+def quarantine_retry(
+    source: Annotated[str, typer.Argument(help="The source file of quarantined rows.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Import a fixed file again as it was imported; its rows that now import leave quarantine."""
+    from caopan.cli.imports import print_reports
+
+    with open_app() as a, _file_progress([Path(source)]) as progress:
+        report = a.quarantine_retry(source, progress)
+    if as_json:
+        print_json(report.to_json())
+    else:
+        print_reports([report])
+    for problem in report.problems[:20]:
+        err.print(problem, highlight=False, markup=False)
+    if report.refused:
+        raise typer.Exit(EXIT_REFUSED)
+    if not report.clean:
+        raise typer.Exit(EXIT_PARTIAL)
