@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from caopan.cli import commission as commission_cmd
+from caopan.cli import diagnose as diagnose_cmd
 from caopan.cli import review as review_cmd
 from caopan.cli import serve as serve_cmd
 from caopan.cli.common import EXIT_REFUSED, State, err
@@ -39,6 +40,8 @@ app.add_typer(commission_cmd.commission_app, name="commission")
 app.command("serve")(serve_cmd.serve)
 app.command("review")(review_cmd.review)
 app.command("metrics")(review_cmd.metrics)
+app.command("diagnose")(diagnose_cmd.diagnose)
+app.add_typer(diagnose_cmd.stages_app, name="stages")
 
 
 @app.callback()

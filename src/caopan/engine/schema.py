@@ -191,6 +191,17 @@ TABLES: Final[dict[str, dict[str, str]]] = {
         "raw": "binary",
         "received_at": "int64",
     },
+    # -- diagnosis (issue 7): every stage change; a move up is a leap (跃迁) ----------------
+    "stage_changes": {
+        "merchant_id": "string",
+        "on": "date",
+        "from_stage": "string",
+        "to_stage": "string",
+        "leap": "boolean",
+        "provider_id": "string",
+        "window_days": "int64",
+        "recorded_at": "int64",
+    },
 }
 """Table name → column name → Ibis type name."""
 
