@@ -225,3 +225,24 @@ def test_stage_changes_are_recorded_once_with_leaps_and_the_provider(world: str)
     assert all(h["leap"] and h["from_stage"] == "新店破0" for h in moved)
     assert all(h["provider_id"] == providers[h["merchant_id"]] for h in moved)
     assert sum(row["leaps"] for row in leaps) == SPEC.merchants
+
+
+def test_the_web_page_and_json_of_a_merchant(world: str, tmp_path: Path) -> None:
+    import httpx
+
+    from tests.web.server import ServerProcess
+
+    server = ServerProcess(Path(world))
+    server.start()
+    try:
+        query = {"window": WINDOW, "as_of": AS_OF.isoformat()}
+        page = httpx.get(f"{server.url}/merchants/M0002/diagnosis", params=query, timeout=120)
+        data = httpx.get(f"{server.url}/api/merchants/M0002/diagnosis", params=query, timeout=120)
+        missing = httpx.get(f"{server.url}/api/merchants/nobody/diagnosis", params=query)
+        bad = httpx.get(f"{server.url}/api/merchants/M0002/diagnosis", params={"as_of": "x"})
+    finally:
+        server.stop()
+    assert page.status_code == 200 and "阶段 Stage" in page.text
+    assert data.status_code == 200 and data.json()["merchant_id"] == "M0002"
+    assert missing.status_code == 404 and missing.json()["error"] == "NotFound"
+    assert bad.status_code == 422 and "as_of" in bad.json()["message"]
