@@ -220,7 +220,7 @@ def test_stage_changes_are_recorded_once_with_leaps_and_the_provider(world: str)
         leaps = app.leaps_by_provider()
     assert {r["stage"] for r in first} == {"新店破0"} == {r["stage"] for r in again}
     assert len(history) == 2 * SPEC.merchants  # the second run of a day changed nothing
-    moved = [h for h in history if h["on"] == AS_OF]
+    moved = [h for h in history if h["changed_on"] == AS_OF]
     assert {h["to_stage"] for h in moved} == {"KA"} == {r["stage"] for r in later}
     assert all(h["leap"] and h["from_stage"] == "新店破0" for h in moved)
     assert all(h["provider_id"] == providers[h["merchant_id"]] for h in moved)

@@ -186,7 +186,7 @@ def stages_history(
     if as_json:
         print_json(rows)
         return
-    columns = ["merchant_id", "on", "from_stage", "to_stage", "leap", "provider_id"]
+    columns = ["merchant_id", "changed_on", "from_stage", "to_stage", "leap", "provider_id"]
     out.print(rows_table("阶段变化 stage changes", rows, columns))
 
 
@@ -207,7 +207,7 @@ def stages_track(
     if as_json:
         print_json(changes)
         return
-    columns = ["merchant_id", "on", "from_stage", "to_stage", "leap", "provider_id"]
+    columns = ["merchant_id", "changed_on", "from_stage", "to_stage", "leap", "provider_id"]
     out.print(rows_table(f"阶段变化 stage changes · {len(changes)}", changes, columns))
 
 

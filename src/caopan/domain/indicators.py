@@ -62,7 +62,7 @@ def _i(
 INDICATORS: Final = (
     # 货 goods
     _i("gmv_fen", "成交金额", "GMV", GOODS, "fen", True, "orders",
-       "paid merchandise (order lines) of orders paid in the window"),
+       "paid merchandise (paid less freight) of orders paid in the window"),
     _i("orders", "成交订单数", "paid orders", GOODS, "count", True, "orders",
        "orders paid in the window"),
     _i("skus_sold", "动销商品数", "SKUs sold", GOODS, "count", True, "orders",

@@ -25,15 +25,15 @@ def _rows(expr: ir.Table) -> list[Row]:
 
 def details(engine: Engine, merchant_id: str, span: Span) -> dict[str, Any]:
     """Every breakdown of one merchant over the window and the one before."""
-    orders = paid_orders(engine, span, [merchant_id])
-    return {
-        "daily": daily(orders),
-        "products": products(engine, orders, span),
-        "price_bands": price_bands(engine, orders),
-        "sources": sources(engine, merchant_id, span),
-        "refund_reasons": refund_reasons(engine, merchant_id, span),
-        "segments": segments(orders, span),
-    }
+    with paid_orders(engine, span, [merchant_id]).cache() as orders:
+        return {
+            "daily": daily(orders),
+            "products": products(engine, orders, span),
+            "price_bands": price_bands(engine, orders),
+            "sources": sources(engine, merchant_id, span),
+            "refund_reasons": refund_reasons(engine, merchant_id, span),
+            "segments": segments(orders, span),
+        }
 
 
 def daily(orders: ir.Table) -> list[Row]:

@@ -79,25 +79,28 @@ def _narrow(t: ir.Table, merchants: Sequence[str] | None) -> ir.Table:
 
 def paid_orders(engine: Engine, span: Span, merchants: Sequence[str] | None) -> ir.Table:
     """Orders paid from the history start to the window's end, one row each, with their
-    merchandise (`merch_fen`: the lines' paid amounts; without lines, paid − freight), the
-    owning session's merchant (`room_merchant`), `period` and `product_key` unused here."""
+    merchandise (`merch_fen`), whether it was sold in the merchant's own session (`own_room`)
+    and its `period`."""
     o = _narrow(engine.table("orders"), merchants)
     o = o.filter(o.paid_at.notnull() & (o.paid_at >= span.history_start) & (o.paid_at < span.end))
+    # The merchandise of an order is its paid amount less freight; only an order with no paid
+    # amount (an import that gives lines alone) is summed from its lines.
     lines = engine.table("order_lines")
+    wanted = o.filter(o.paid_fen.isnull()).select(_id=o.order_id)
+    lines = lines.inner_join(wanted, lines.order_id == wanted._id)
     per_order = lines.group_by(_order=lines.order_id).aggregate(_lines_fen=lines.paid_fen.sum())
     sessions = engine.table("live_sessions")
     rooms = sessions.select(_session=sessions.session_id, room_merchant=sessions.merchant_id)
     rooms = rooms.filter(rooms.room_merchant.notnull()).distinct()
     j = o.left_join(per_order, o.order_id == per_order._order)
     j = j.left_join(rooms, j.session_id == rooms._session)
-    merch = j._lines_fen.coalesce(j.paid_fen - j.freight_fen.coalesce(0))
+    merch = (j.paid_fen - j.freight_fen.coalesce(0)).coalesce(j._lines_fen)
     return j.select(
         "merchant_id",
         "order_id",
         "buyer_id",
         "channel",
         "talent_id",
-        "session_id",
         "paid_at",
         "shipped_at",
         merch_fen=merch.cast("int64"),
@@ -120,7 +123,6 @@ def order_sums(orders: ir.Table, refunds: ir.Table, span: Span) -> ir.Table:
     return o.group_by("merchant_id", "period").aggregate(
         gmv_fen=o.merch_fen.sum(),
         orders=o.count(),
-        buyers=o.buyer_id.nunique(),
         with_channel=_count_if(channel.notnull()),
         self_fen=_sum_if(o.merch_fen, channel.isin(SELF_CHANNELS)),
         distribution_fen=_sum_if(o.merch_fen, channel.isin(DISTRIBUTION_CHANNELS)),
@@ -146,7 +148,7 @@ def top_talent(orders: ir.Table) -> ir.Table:
 
 
 def buyer_sums(orders: ir.Table, span: Span) -> ir.Table:
-    """Per (merchant, period): buyers who had bought in the 90 days before the period."""
+    """Per (merchant, period): buyers, and those who had bought in the 90 days before."""
     o = orders.filter(orders.buyer_id.notnull())
     look = LOOKBACK_DAYS * MS_PER_DAY
     cur_hist = (o.paid_at >= span.start - look) & (o.paid_at < span.start)
@@ -158,9 +160,11 @@ def buyer_sums(orders: ir.Table, span: Span) -> ir.Table:
         before_prev=prev_hist.any(),
     )
     cur = per.group_by("merchant_id").aggregate(
+        buyers=_count_if(per.in_cur),
         returning_buyers=_count_if(per.in_cur & per.before_cur),
     )
     prev = per.group_by("merchant_id").aggregate(
+        buyers=_count_if(per.in_prev),
         returning_buyers=_count_if(per.in_prev & per.before_prev),
     )
     return ibis.union(
@@ -169,14 +173,20 @@ def buyer_sums(orders: ir.Table, span: Span) -> ir.Table:
 
 
 def product_sales(engine: Engine, orders: ir.Table) -> ir.Table:
-    """Per (merchant, product, period incl. hist): merchandise sold."""
+    """Per (merchant, product, period incl. hist): merchandise sold and talent commission on
+    it (paid × the line's talent rate)."""
     lines = engine.table("order_lines")
     key = lines.product_id.coalesce(lines.sku)
-    lines = lines.select(_order=lines.order_id, product=key, fen=lines.paid_fen)
+    commission = (lines.paid_fen * lines.talent_rate_ppm / 1_000_000).round().cast("int64")
+    lines = lines.select(
+        _order=lines.order_id, product=key, fen=lines.paid_fen, commission=commission
+    )
     j = orders.select("merchant_id", "order_id", "period").inner_join(
         lines, orders.order_id == lines._order
     )
-    return j.group_by("merchant_id", "product", "period").aggregate(fen=j.fen.sum())
+    return j.group_by("merchant_id", "product", "period").aggregate(
+        fen=j.fen.sum(), commission=j.commission.sum()
+    )
 
 
 def product_sums(sales: ir.Table) -> ir.Table:
@@ -262,17 +272,12 @@ def ad_sums(engine: Engine, span: Span, merchants: Sequence[str] | None) -> ir.T
     return a.group_by("merchant_id", "period").aggregate(ad_spend_fen=a.amount_fen.sum())
 
 
-def talent_commission(engine: Engine, orders: ir.Table) -> ir.Table:
-    """Per (merchant, period): talent commission on the lines (paid × talent rate)."""
-    lines = engine.table("order_lines")
-    lines = lines.filter(lines.talent_rate_ppm.notnull())
-    lines = lines.select(
-        _order=lines.order_id,
-        _c=(lines.paid_fen * lines.talent_rate_ppm / 1_000_000).round().cast("int64"),
+def talent_commission(sales: ir.Table) -> ir.Table:
+    """Per (merchant, period): talent commission on the lines sold."""
+    s = sales.filter(sales.period != "hist")
+    return s.group_by("merchant_id", "period").aggregate(
+        talent_commission_fen=s.commission.sum().coalesce(0)
     )
-    o = orders.filter(orders.period != "hist").select("merchant_id", "order_id", "period")
-    j = o.inner_join(lines, o.order_id == lines._order)
-    return j.group_by("merchant_id", "period").aggregate(talent_commission_fen=j._c.sum())
 
 
 def live_sums(engine: Engine, span: Span, merchants: Sequence[str] | None) -> ir.Table:
@@ -396,27 +401,30 @@ def sums(
     Returns `{"merchants": [{merchant_id, category, has_live, …}], "rows": {(merchant, period):
     {sum: value}}}`; a merchant with no row for a part has no data of that kind in the period.
     """
-    orders = paid_orders(engine, span, merchants)
-    refunds = engine.table("refunds")
-    sales = product_sales(engine, orders)
-    parts = (
-        order_sums(orders, refunds, span),
-        top_talent(orders),
-        buyer_sums(orders, span),
-        product_sums(sales),
-        listed_products(engine, sales, merchants),
-        refund_sums(engine, span, merchants),
-        ad_sums(engine, span, merchants),
-        talent_commission(engine, orders),
-        live_sums(engine, span, merchants),
-    )
     rows: dict[tuple[str, str], Row] = {}
-    for done, part in enumerate(parts, 1):
-        for row in _fetch(part):
-            key = (str(row.pop("merchant_id")), str(row.pop("period")))
-            rows.setdefault(key, {}).update(row)
-        if progress is not None:
-            progress(done, len(parts) + 1)
+    refunds = engine.table("refunds")
+    # The paid orders and product sales are read by most parts: computed once, then released.
+    with (
+        paid_orders(engine, span, merchants).cache() as orders,
+        product_sales(engine, orders).cache() as sales,
+    ):
+        parts = (
+            order_sums(orders, refunds, span),
+            top_talent(orders),
+            buyer_sums(orders, span),
+            product_sums(sales),
+            listed_products(engine, sales, merchants),
+            refund_sums(engine, span, merchants),
+            ad_sums(engine, span, merchants),
+            talent_commission(sales),
+            live_sums(engine, span, merchants),
+        )
+        for done, part in enumerate(parts, 1):
+            for row in _fetch(part):
+                key = (str(row.pop("merchant_id")), str(row.pop("period")))
+                rows.setdefault(key, {}).update(row)
+            if progress is not None:
+                progress(done, len(parts) + 1)
     known = _fetch(presence(engine, merchants))
     if progress is not None:
         progress(len(parts) + 1, len(parts) + 1)

@@ -194,7 +194,7 @@ TABLES: Final[dict[str, dict[str, str]]] = {
     # -- diagnosis (issue 7): every stage change; a move up is a leap (跃迁) ----------------
     "stage_changes": {
         "merchant_id": "string",
-        "on": "date",
+        "changed_on": "date",
         "from_stage": "string",
         "to_stage": "string",
         "leap": "boolean",

@@ -25,7 +25,9 @@ def history(engine: Engine, merchant_id: str | None = None) -> list[dict[str, An
     t = engine.table("stage_changes")
     if merchant_id is not None:
         t = t.filter(t.merchant_id == merchant_id)
-    return list(t.order_by([ibis.asc("merchant_id"), ibis.asc("on")]).to_pyarrow().to_pylist())
+    return list(
+        t.order_by([ibis.asc("merchant_id"), ibis.asc("changed_on")]).to_pyarrow().to_pylist()
+    )
 
 
 def providers_on(engine: Engine, day: date) -> dict[str, str | None]:
@@ -50,9 +52,9 @@ def record(
     latest: dict[str, dict[str, Any]] = {}
     recorded_days: set[str] = set()
     for row in history(engine):
-        if row["on"] == day:
+        if row["changed_on"] == day:
             recorded_days.add(row["merchant_id"])
-        if row["on"] <= day:
+        if row["changed_on"] <= day:
             latest[row["merchant_id"]] = row
     serving = providers_on(engine, day)
     rows = []
@@ -66,7 +68,7 @@ def record(
         rows.append(
             {
                 "merchant_id": merchant_id,
-                "on": day,
+                "changed_on": day,
                 "from_stage": from_stage,
                 "to_stage": stage,
                 "leap": from_stage is not None and rank(stage) > rank(from_stage),

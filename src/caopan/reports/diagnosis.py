@@ -198,10 +198,17 @@ def xlsx(result: dict[str, Any]) -> bytes:
              f["action"], f["action_en"], json.dumps(f["evidence"], ensure_ascii=False)]
         )  # fmt: skip
     ss = wb.create_sheet("阶段 stages")
-    ss.append(["merchant_id", "on", "from_stage", "to_stage", "leap", "provider_id"])
+    ss.append(["merchant_id", "changed_on", "from_stage", "to_stage", "leap", "provider_id"])
     for h in result.get("stage_history", []):
         ss.append(
-            [h["merchant_id"], h["on"], h["from_stage"], h["to_stage"], h["leap"], h["provider_id"]]
+            [
+                h["merchant_id"],
+                h["changed_on"],
+                h["from_stage"],
+                h["to_stage"],
+                h["leap"],
+                h["provider_id"],
+            ]
         )
     info = wb.create_sheet("概要 summary", 0)
     for key, value in (
