@@ -246,3 +246,36 @@ def test_the_web_page_and_json_of_a_merchant(world: str, tmp_path: Path) -> None
     assert data.status_code == 200 and data.json()["merchant_id"] == "M0002"
     assert missing.status_code == 404 and missing.json()["error"] == "NotFound"
     assert bad.status_code == 422 and "as_of" in bad.json()["message"]
+
+
+def test_the_provider_of_a_stage_change_is_the_one_under_contract_that_day(tmp_path: Path) -> None:
+    with App(f"duckdb:///{tmp_path / 'c.duckdb'}") as app:
+        _order_log(app, "m1")
+        app.engine.insert(
+            "merchants",
+            pa.Table.from_pylist([{"merchant_id": "m1", "category": "食品", "provider_id": "p1"}]),
+        )
+        app.engine.insert(
+            "contracts",
+            pa.Table.from_pylist(
+                [
+                    {
+                        "contract_id": "c1",
+                        "merchant_id": "m1",
+                        "provider_id": "p2",
+                        "plan": "{}",
+                        "valid_from": date(2011, 2, 1),
+                        "valid_to": None,
+                    }
+                ]
+            ),
+        )
+        app.diagnose("m1", 30, date(2011, 1, 20), Thresholds(first_orders=0, breakeven_month_fen=0))
+        app.diagnose("m1", 30, date(2011, 3, 1), Thresholds(first_orders=10**9))
+        history = app.stage_history("m1")
+    assert [(h["changed_on"], h["provider_id"]) for h in history] == [
+        (date(2011, 1, 20), "p1"),
+        (date(2011, 3, 1), "p2"),
+    ]
+    assert history[0]["to_stage"] == "爬坡" and history[1]["to_stage"] == "新店破0"
+    assert not history[1]["leap"]  # a move down is recorded, and is no leap

@@ -16,6 +16,7 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
+from caopan.domain.clock import day_start_ms
 from caopan.domain.stages import rank
 from caopan.engine.backend import Engine
 
@@ -31,13 +32,13 @@ def history(engine: Engine, merchant_id: str | None = None) -> list[dict[str, An
 
 
 def providers_on(engine: Engine, day: date) -> dict[str, str | None]:
-    """The provider serving each merchant on `day`: its contract then, else its own."""
+    """The provider serving each merchant on `day`: its contract valid and not ended that day
+    (the latest starting, if several), else the merchant's own provider."""
     m = engine.table("merchants").select("merchant_id", "provider_id").to_pyarrow().to_pylist()
     serving: dict[str, str | None] = {r["merchant_id"]: r["provider_id"] for r in m}
     c = engine.table("contracts")
-    valid = c.filter(
-        (c.valid_from <= day) & (c.valid_to.isnull() | (c.valid_to >= day)) & c.ended_at.isnull()
-    )
+    running = c.ended_at.isnull() | (c.ended_at >= day_start_ms(day))
+    valid = c.filter((c.valid_from <= day) & (c.valid_to.isnull() | (c.valid_to >= day)) & running)
     for row in (
         valid.order_by("valid_from").select("merchant_id", "provider_id").to_pyarrow().to_pylist()
     ):
