@@ -32,6 +32,8 @@ COMMANDS = [
     ["metrics"],
     ["serve"],
     ["token", "create"],
+    ["diagnose"],
+    ["stages"],
 ]
 
 

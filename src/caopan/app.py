@@ -18,15 +18,17 @@ import ibis
 import pyarrow as pa
 
 from caopan.domain.alerts import Alert
-from caopan.domain.clock import now_ms
+from caopan.domain.clock import now_ms, shanghai_date
 from caopan.domain.commission import Contract
 from caopan.domain.entities import Merchant, Provider
 from caopan.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
+from caopan.domain.stages import Thresholds
 from caopan.domain.tokens import new_token, token_hash
 from caopan.engine import contracts as contract_store
+from caopan.engine import diagnosis as engine_diagnosis
+from caopan.engine import diagnosis_details, settlement, stage_store
 from caopan.engine import reconcile as engine_reconcile
 from caopan.engine import review as engine_review
-from caopan.engine import settlement
 from caopan.engine.backend import Engine, connect, default_url, normalize_url
 from caopan.engine.commission_estimate import Range, commission_estimates
 from caopan.engine.earnings import session_earnings
@@ -459,6 +461,103 @@ class App:
                 session_id = sessions[0]
             return scratch.review(session_id, as_of, window), reports
 
+    # -- diagnosis -----------------------------------------------------------------------
+
+    def diagnose(
+        self,
+        merchant_id: str,
+        window: int = 30,
+        as_of: date | None = None,
+        thresholds: Thresholds | None = None,
+        record: bool = True,
+        engine: Engine | None = None,
+    ) -> dict[str, Any]:
+        """One merchant's diagnosis (spec diagnosis.md) with the page's breakdowns and stage
+        history; the pass covers the merchant's category, its peers. `record` stores a stage
+        change (a leap when it moves up)."""
+        eng = engine or self.engine
+        _check_window(window)
+        day = as_of or shanghai_date(now_ms())
+        peers = self._peers_of(eng, merchant_id)
+        results = engine_diagnosis.diagnose_many(
+            eng, day, window, thresholds or Thresholds(), peers
+        )
+        if merchant_id not in results:
+            raise NotFound(f"merchant {merchant_id!r} has no record and no orders")
+        result = results[merchant_id]
+        if record:
+            stage_store.record(eng, day, {merchant_id: result["stage"]}, window, now_ms())
+        span = engine_diagnosis.span_of(day, window)
+        result["details"] = diagnosis_details.details(eng, merchant_id, span)
+        result["stage_history"] = stage_store.history(eng, merchant_id)
+        result["name"] = self._merchant_name(eng, merchant_id)
+        return result
+
+    @staticmethod
+    def _peers_of(engine: Engine, merchant_id: str) -> list[str]:
+        m = engine.table("merchants")
+        row = m.filter(m.merchant_id == merchant_id).category.to_pyarrow().to_pylist()
+        if not row or row[0] is None:
+            return [merchant_id]
+        same = m.filter(m.category == row[0]).merchant_id.to_pyarrow().to_pylist()
+        return sorted({merchant_id, *same})
+
+    @staticmethod
+    def _merchant_name(engine: Engine, merchant_id: str) -> str | None:
+        m = engine.table("merchants")
+        names = m.filter(m.merchant_id == merchant_id).name.to_pyarrow().to_pylist()
+        return str(names[0]) if names and names[0] is not None else None
+
+    def diagnose_all(
+        self,
+        window: int = 30,
+        as_of: date | None = None,
+        thresholds: Thresholds | None = None,
+        record: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every merchant's diagnosis in one pass (no page breakdowns), by merchant id."""
+        _check_window(window)
+        day = as_of or shanghai_date(now_ms())
+        results = engine_diagnosis.diagnose_many(
+            self.engine, day, window, thresholds or Thresholds(), progress=progress
+        )
+        if record:
+            stages = {mid: r["stage"] for mid, r in results.items()}
+            stage_store.record(self.engine, day, stages, window, now_ms())
+        return [results[mid] for mid in sorted(results)]
+
+    def track_stages(
+        self,
+        start: date,
+        end: date,
+        every: int = 7,
+        window: int = 30,
+        thresholds: Thresholds | None = None,
+    ) -> list[dict[str, Any]]:
+        """Place every merchant in its stage on `start`, every `every` days after, and `end`;
+        record the changes (leaps among them). Returns the changes recorded."""
+        _check_window(window)
+        if every < 1 or end < start:
+            raise InvalidInput("--every must be at least 1 and --to not before --from")
+        days = [start + timedelta(days=k) for k in range(0, (end - start).days + 1, every)]
+        if days[-1] != end:
+            days.append(end)
+        changes = []
+        for day in days:
+            results = engine_diagnosis.diagnose_many(
+                self.engine, day, window, thresholds or Thresholds()
+            )
+            stages = {mid: r["stage"] for mid, r in results.items()}
+            changes += stage_store.record(self.engine, day, stages, window, now_ms())
+        return changes
+
+    def stage_history(self, merchant_id: str | None = None) -> list[dict[str, Any]]:
+        return stage_store.history(self.engine, merchant_id)
+
+    def leaps_by_provider(self) -> list[dict[str, Any]]:
+        return stage_store.leaps_by_provider(self.engine)
+
     # -- simulation ----------------------------------------------------------------------
 
     def simulate(
@@ -506,6 +605,11 @@ def _month_days(month: str) -> tuple[date, date]:
         raise InvalidInput(f"month must be YYYY-MM, not {month!r}")
     first = date(year, mon, 1)
     return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def _check_window(window: int) -> None:
+    if not 1 <= window <= 366:
+        raise InvalidInput(f"--window must be between 1 and 366 days (got {window})")
 
 
 def _per_file(progress: FileProgress | None, path: Path) -> Callable[[int], None] | None:

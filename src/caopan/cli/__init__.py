@@ -14,6 +14,7 @@ import typer
 
 from caopan.cli import commission as commission_cmd
 from caopan.cli import contract as contract_cmd
+from caopan.cli import diagnose as diagnose_cmd
 from caopan.cli import imports as imports_cmd
 from caopan.cli import reconcile as reconcile_cmd
 from caopan.cli import review as review_cmd
@@ -48,6 +49,8 @@ app.command("review")(review_cmd.review)
 app.command("metrics")(review_cmd.metrics)
 app.command("settle")(settle_cmd.settle)
 app.command("earnings")(settle_cmd.earnings)
+app.command("diagnose")(diagnose_cmd.diagnose)
+app.add_typer(diagnose_cmd.stages_app, name="stages")
 
 
 @app.callback()

@@ -242,6 +242,17 @@ TABLES: Final[dict[str, dict[str, str]]] = {
         "source_file": "string",
         "imported_at": "int64",
     },
+    # -- diagnosis (issue 7): every stage change; a move up is a leap (跃迁) ----------------
+    "stage_changes": {
+        "merchant_id": "string",
+        "changed_on": "date",
+        "from_stage": "string",
+        "to_stage": "string",
+        "leap": "boolean",
+        "provider_id": "string",
+        "window_days": "int64",
+        "recorded_at": "int64",
+    },
 }
 """Table name → column name → Ibis type name."""
 

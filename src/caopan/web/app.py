@@ -138,11 +138,13 @@ def create_app(app: App) -> FastAPI:
         return _error(500, "InternalError", "internal error; the server log has the details")
 
     from caopan.web.routes import commission, intake, pages, sessions
+    from caopan.web.routes import diagnosis as diagnosis_routes
 
     api.include_router(intake.router)
     api.include_router(sessions.router)
     api.include_router(pages.router)
     api.include_router(commission.router)
+    api.include_router(diagnosis_routes.router)
     static = resources.files("caopan.web") / "static"
     api.mount("/static", StaticFiles(directory=str(static)), name="static")
     return api
