@@ -22,6 +22,7 @@ from caopan.domain.clock import now_ms, shanghai_date
 from caopan.domain.commission import Contract
 from caopan.domain.entities import Merchant, Provider
 from caopan.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
+from caopan.domain.ids import check_id
 from caopan.domain.stages import Thresholds
 from caopan.domain.tokens import new_token, token_hash
 from caopan.engine import contracts as contract_store
@@ -180,6 +181,42 @@ class App:
         return http_intake.ingest_body(
             self.engine, session_id, body, provider_id, now_ms(), self.keys
         )
+
+    def add_session(
+        self,
+        session_id: str,
+        provider_id: str,
+        merchant_id: str | None = None,
+        anchor_id: str | None = None,
+        title: str | None = None,
+    ) -> bool:
+        """Announce a live session before its first event: who operates it and for whom.
+
+        Its events may then come over HTTP with the provider's token; the merchant's contract
+        gives the screen its commission (metric 42). False when the very same session is
+        already known; AlreadyExists when it is known otherwise.
+        """
+        session_id = check_id("session", session_id)
+        self._require("providers", "provider_id", provider_id)
+        if merchant_id is not None:
+            self._require("merchants", "merchant_id", merchant_id)
+        record = {
+            "session_id": session_id,
+            "merchant_id": merchant_id,
+            "anchor_id": anchor_id,
+            "provider_id": provider_id,
+            "title": title,
+        }
+        t = self.engine.table("live_sessions")
+        known = t.filter(t.session_id == session_id).to_pyarrow().to_pylist()
+        if known:
+            if all(known[0][k] == v for k, v in record.items()):
+                return False
+            raise AlreadyExists(f"session {session_id!r} is already known with other details")
+        self.engine.insert(
+            "live_sessions", pa.Table.from_pylist([{**record, "created_at": now_ms()}])
+        )
+        return True
 
     def _check_owner(self, session_id: str, provider_id: str | None) -> None:
         sessions = self.engine.table("live_sessions")

@@ -57,7 +57,13 @@ def prepare(app: App, console: Console, world: WorldSpec = DEMO_WORLD) -> None:
 
 
 def broadcast(
-    base_url: str, token: str, speed: float, minutes: int, stop: threading.Event, console: Console
+    base_url: str,
+    token: str,
+    session: str,
+    speed: float,
+    minutes: int,
+    stop: threading.Event,
+    console: Console,
 ) -> None:
     """Replay a simulated 服饰 session, shifted to start now, into the server's intake."""
     for _ in range(200):  # wait for the server to listen
@@ -66,7 +72,6 @@ def broadcast(
             break
         except httpx.HTTPError:
             time.sleep(0.1)
-    session = f"{LIVE_SESSION}-{time.strftime('%H%M%S')}"
     room = single_room(
         seed=11,
         minutes=minutes,
@@ -107,7 +112,16 @@ def main() -> None:
         console.print(f"store: {app.url} ({sum(app.table_counts().values()):,} rows)")
         app.close()
         return
-    provider = str(app.providers()[0]["provider_id"])
+    served = [m for m in app.merchants() if m["provider_id"] is not None]
+    merchant = served[0] if served else None
+    provider = str(merchant["provider_id"] if merchant else app.providers()[0]["provider_id"])
+    session = f"{LIVE_SESSION}-{time.strftime('%H%M%S')}"
+    app.add_session(
+        session,
+        provider,
+        merchant_id=str(merchant["merchant_id"]) if merchant else None,
+        title="直播演示 live demo",
+    )
     token = app.create_token(provider)
 
     import uvicorn
@@ -118,7 +132,7 @@ def main() -> None:
     stop = threading.Event()
     thread = threading.Thread(
         target=broadcast,
-        args=(base, token, args.speed, args.minutes, stop, console),
+        args=(base, token, session, args.speed, args.minutes, stop, console),
         daemon=True,
     )
     thread.start()

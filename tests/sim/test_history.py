@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from caopan.engine.backend import Engine, connect
+from caopan.engine.contracts import stored_contracts
+from caopan.engine.settlement_store import settle_contract
 from caopan.ingest.ndjson import parse_bytes
 from caopan.sim import history
 from caopan.sim.room import TYPE, simulate
@@ -344,3 +347,24 @@ def test_horizon_is_a_week_after_the_last_day():
     from caopan.domain.clock import day_start_ms
 
     assert history.horizon_ms(SPEC) == day_start_ms(SPEC.start + timedelta(days=SPEC.days + 7))
+
+
+def test_every_served_merchant_has_a_contract_with_its_provider_in_force(store):
+    engine, _ = store
+    merchants = _table(engine, "merchants", "merchant_id").to_pylist()
+    served = [m for m in merchants if m["provider_id"] is not None]
+    assert served
+    contracts = {c.contract.merchant_id: c for c in stored_contracts(engine)}
+    assert set(contracts) == {m["merchant_id"] for m in served}
+    for m in served:
+        stored = contracts[m["merchant_id"]]
+        assert stored.contract.provider_id == m["provider_id"]
+        assert stored.in_force(SPEC.start, SPEC.start + timedelta(days=SPEC.days - 1))
+        plan = stored.contract.plan
+        assert (plan.rate_ppm is None) != (not plan.tiers)  # a flat rate or tiers, not both
+    # settling them as of the horizon earns commission on the simulated orders
+    for stored in contracts.values():
+        settle_contract(engine, stored.contract.contract_id, history.horizon_ms(SPEC))
+    lines = engine.table("commission_lines").to_pyarrow().to_pylist()
+    earned = sum(line["commission_fen"] for line in lines if line["kind"] == "commission")
+    assert earned > 0

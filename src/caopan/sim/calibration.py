@@ -156,3 +156,34 @@ TALENT_LAYER_WEIGHTS: Final[dict[str, float]] = {
     "tail": 0.45,
     "new": 0.3,
 }
+
+CONTRACT_TERMS: Final[dict[str, dict[str, object]]] = {
+    "新店破0": {"rate_ppm": 150_000, "slot_fee_fen": 0, "settle_lag_days": 7},
+    "爬坡": {"rate_ppm": 100_000, "slot_fee_fen": 100_000, "settle_lag_days": 7},
+    "KA": {
+        "tiers": [
+            {"from_fen": 0, "rate_ppm": 50_000},
+            {"from_fen": 5_000_000, "rate_ppm": 70_000},
+            {"from_fen": 20_000_000, "rate_ppm": 90_000},
+        ],
+        "tier_mode": "progressive",
+        "period": "session",
+        "slot_fee_fen": 300_000,
+        "settle_lag_days": 10,
+    },
+    "SKA": {
+        "tiers": [
+            {"from_fen": 0, "rate_ppm": 30_000},
+            {"from_fen": 100_000_000, "rate_ppm": 45_000},
+        ],
+        "tier_mode": "whole",
+        "period": "month",
+        "monthly_fee_fen": 2_000_000,
+        "cap_fen": 50_000_000,
+        "settle_lag_days": 15,
+    },
+}
+"""The commission plan a provider agrees with a merchant it serves, by the merchant's stage
+when the contract is signed (the first day of the simulation): a high flat rate for a new shop
+(little GMV, much work), a slot fee from 爬坡 on, session tiers for KA, monthly whole tiers with
+a monthly fee and a cap for SKA. Rates are jittered by up to ±20 % per contract."""

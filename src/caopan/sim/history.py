@@ -22,9 +22,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from caopan.domain.clock import MS_PER_DAY, day_start_ms
+from caopan.domain.commission import Contract, Plan
 from caopan.engine.backend import Engine
+from caopan.engine.contracts import add_contract
 from caopan.sim import frames
-from caopan.sim.calibration import CATEGORIES
+from caopan.sim.calibration import CATEGORIES, CONTRACT_TERMS
 from caopan.sim.room import ROLES, simulate
 from caopan.sim.world import Session, World, WorldSpec, build_world, schedule
 
@@ -171,8 +173,39 @@ def _write_parties(engine: Engine, world: World, summary: Summary) -> None:
             }
         ),
     )
+    _write_contracts(engine, world, created)
     summary.providers, summary.merchants = len(providers), len(ms)
     summary.anchors, summary.products = len(an), len(products)
+
+
+def _jittered(rate_ppm: object, jitter: float) -> int:
+    """A rate moved by `jitter`, to a whole per-mille."""
+    assert isinstance(rate_ppm, int)
+    return round(rate_ppm * jitter / 1_000) * 1_000
+
+
+def _write_contracts(engine: Engine, world: World, created: int) -> None:
+    """A contract between every served merchant and its provider, from the first day on."""
+    rng = np.random.default_rng([world.spec.seed, 5])
+    for merchant in world.merchants:
+        if merchant.provider_id is None:
+            continue
+        terms = dict(CONTRACT_TERMS[merchant.stage])
+        jitter = float(rng.uniform(0.8, 1.2))
+        if "rate_ppm" in terms:
+            terms["rate_ppm"] = _jittered(terms["rate_ppm"], jitter)
+        else:
+            tiers = terms["tiers"]
+            assert isinstance(tiers, list)
+            terms["tiers"] = [{**t, "rate_ppm": _jittered(t["rate_ppm"], jitter)} for t in tiers]
+        terms["valid_from"] = world.spec.start.isoformat()
+        contract = Contract(
+            f"C-{merchant.merchant_id}",
+            merchant.merchant_id,
+            merchant.provider_id,
+            Plan.from_dict(terms),
+        )
+        add_contract(engine, contract, created)
 
 
 class _ChunkWriter:

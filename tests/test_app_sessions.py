@@ -1,0 +1,93 @@
+"""A session announced before its first event: its provider owns it, its merchant's contract
+gives it metric 42, and events then come in under the provider's token."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from caopan.app import App
+from caopan.domain.entities import Merchant, Provider
+from caopan.domain.errors import AlreadyExists, Forbidden, NotFound
+
+
+def _event(i: int, type_: str, ts: int, **fields: object) -> str:
+    return json.dumps(
+        {"event_id": f"e{i}", "session_id": "live-1", "ts": ts, "type": type_, **fields}
+    )
+
+
+def _body() -> bytes:
+    start = 1_790_000_000_000
+    lines = [
+        _event(1, "live_start", start),
+        _event(2, "enter", start + 1_000, user_id="u1", source="recommend", is_follower=False),
+        _event(
+            3,
+            "order_created",
+            start + 2_000,
+            user_id="u1",
+            order_id="o1",
+            product_id="p1",
+            quantity=1,
+            amount_fen=10_000,
+        ),
+        _event(
+            4,
+            "order_paid",
+            start + 3_000,
+            user_id="u1",
+            order_id="o1",
+            product_id="p1",
+            quantity=1,
+            amount_fen=10_000,
+        ),
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    with App(f"duckdb:///{tmp_path / 's.duckdb'}") as app:
+        app.init_db()
+        app.add_provider(Provider("p1", "星火传媒"))
+        app.add_provider(Provider("p2", "别家传媒"))
+        app.add_merchant(
+            Merchant("m1", "雅鹿旗舰店", category="服饰", stage="爬坡", provider_id="p1")
+        )
+        yield app
+
+
+def test_an_announced_session_is_owned_and_linked_before_its_events(app: App, tmp_path: Path):
+    assert app.add_session("live-1", "p1", merchant_id="m1", title="直播") is True
+    assert app.add_session("live-1", "p1", merchant_id="m1", title="直播") is False
+    with pytest.raises(AlreadyExists):
+        app.add_session("live-1", "p2", merchant_id="m1", title="直播")
+    with pytest.raises(Forbidden):
+        app.ingest_body("live-1", _body(), "p2")
+    report = app.ingest_body("live-1", _body(), "p1")
+    assert report.accepted == 4
+    rows = app.engine.table("live_sessions").to_pyarrow().to_pylist()
+    assert [(r["session_id"], r["merchant_id"], r["provider_id"]) for r in rows] == [
+        ("live-1", "m1", "p1")
+    ]
+
+
+def test_metric_42_comes_from_the_linked_merchants_contract(app: App, tmp_path: Path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"rate_ppm": 100_000, "valid_from": "2026-01-01"}))
+    app.contract_create("m1", "p1", plan)
+    app.add_session("live-1", "p1", merchant_id="m1")
+    app.ingest_body("live-1", _body(), "p1")
+    metrics = app.review("live-1")["metrics"]
+    assert metrics["pay_gmv_fen"] == 10_000
+    assert metrics["provider_commission_est_fen"] == 1_000  # 10 % of 100 元
+
+
+def test_unknown_parties_are_refused(app: App):
+    with pytest.raises(NotFound):
+        app.add_session("live-2", "nobody")
+    with pytest.raises(NotFound):
+        app.add_session("live-2", "p1", merchant_id="nobody")
