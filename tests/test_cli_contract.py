@@ -151,6 +151,7 @@ def test_settle_a_month_writes_a_statement_that_adds_up_to_the_fen(
     live1 = by_session["live-1"]
     assert (live1["gmv_fen"], live1["refunds_fen"]) == (19_900 + 5_990 + 12_900, 4_000 + 12_900)
     assert live1["settled_fen"] == 1_990 + 599 and live1["clawback_fen"] == -400
+    assert live1["base_fen"] == 19_900 + 1_990 + 0  # settled lines less their clawed base
     assert by_session["live-2"]["estimated_fen"] == 233
     assert by_session["live-2"]["pending_fen"] == 25_000
     # running it again changes nothing

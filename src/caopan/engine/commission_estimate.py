@@ -107,6 +107,9 @@ def settle_for_session(
     plan = stored.contract.plan
     if stored.ended_at is not None:
         lines = lines.filter(lines.paid_at < stored.ended_at)
+    mine = lines.select(_l=lines.line_id)
+    refunds = refunds.view()
+    refunds = refunds.semi_join(mine, refunds.line_id == mine._l)
     if plan.period == "month":
         span = _month_range(lines, engine)
         if span is not None:
@@ -117,6 +120,9 @@ def settle_for_session(
                 & (others.paid_at >= span[0])
                 & (others.paid_at < span[1])
             )
+            other_refunds = other_refunds.view()
+            theirs = others.select(_o=others.line_id)
+            other_refunds = other_refunds.semi_join(theirs, other_refunds.line_id == theirs._o)
             lines = lines.union(others.select(*lines.columns))
             refunds = refunds.union(other_refunds.select(*refunds.columns))
     return settle(lines, refunds, plan, as_of, exact_for(engine.con), sessions)

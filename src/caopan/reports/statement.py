@@ -65,8 +65,9 @@ def _add(s: dict[str, Any], row: dict[str, Any]) -> None:
         if row["state"] in ("estimated", "pending", "settled"):
             s[f"{row['state']}_fen"] += amount
         s["lines"].append(row)
-    elif kind == "clawback":
+    elif kind == "clawback":  # its base drop too: base = the lines' base as it stands
         s["clawback_fen"] += amount
+        s["base_fen"] += row["base_fen"]
         s["clawbacks"].append(row)
     elif kind == "slot_fee":
         s["slot_fee_fen"] += amount
