@@ -289,6 +289,14 @@ class App:
             return replay.replay(events, replay.http_sink(url, token), speed)
         return replay.replay(events, replay.store_sink(self.engine, now_ms, self.keys), speed)
 
+    def stored_events(
+        self, session_id: str, engine: Engine | None = None
+    ) -> Iterator[pa.RecordBatch]:
+        """Every stored event of a session, in Arrow batches (to rebuild a live aggregator)."""
+        t = (engine or self.engine).table("live_events")
+        mine = t.filter(t.session_id == session_id)
+        yield from mine.to_pyarrow_batches(chunk_size=1_000_000)
+
     def session_summaries(self, engine: Engine | None = None) -> list[dict[str, Any]]:
         """Per stored session: events, first and last instant, distinct viewers who entered."""
         ev = (engine or self.engine).table("live_events")

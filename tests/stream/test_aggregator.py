@@ -140,7 +140,7 @@ def fold(chunks: list[list[dict[str, Any]]]) -> LiveSession:
     return live
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case(), st.sampled_from([None, 1, 5, 10, 15]))
 def test_the_stream_equals_the_oracle(example: Case, window: int | None) -> None:
     events, chunks = example

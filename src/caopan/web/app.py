@@ -24,6 +24,8 @@ from caopan.domain.alerts import Alert, evaluate
 from caopan.domain.errors import CaopanError
 from caopan.engine.backend import Engine
 from caopan.engine.writer import Writer
+from caopan.ingest.http import BatchReport
+from caopan.stream.aggregators import Aggregators
 from caopan.stream.bus import Hub
 
 log = logging.getLogger("caopan.web")
@@ -39,6 +41,7 @@ class Server:
         self.reads = Writer()  # snapshots: a second connection, so intake never waits on them
         self.tokens: dict[str, str] = {}
         self.hub = Hub(self.screen_snapshot)
+        self.live = Aggregators()
         self._reader: Engine | None = None
         self.alerts: dict[tuple[str, int], dict[str, tuple[Alert, int]]] = {}
 
@@ -52,14 +55,43 @@ class Server:
 
         return await asyncio.wrap_future(self.reads.submit(call))
 
+    def ingest(self, session_id: str, body: bytes, provider: str) -> BatchReport:
+        """Store a posted body and fold what was accepted into the live session (on the
+        writer thread, so loading a session from the store and folding never interleave)."""
+        report = self.app.ingest_body(session_id, body, provider)
+        self.live.fold(session_id, report.rows)
+        return report
+
+    async def load_live(self, session_id: str) -> None:
+        """Rebuild a session's aggregator from the store if it is not loaded yet."""
+        if not self.live.loaded(session_id):
+            await self.run(lambda: self.live.load(session_id, self.app.stored_events(session_id)))
+
+    async def live_snapshot(
+        self, session_id: str, window: int | None, as_of: int | None = None
+    ) -> dict[str, Any]:
+        """The snapshot from the live aggregator (loaded from the store on first use); an
+        `as_of` other than the latest event's falls back to the batch review."""
+        await self.load_live(session_id)
+        latest = self.live.latest(session_id)
+        if latest is None or (as_of is not None and as_of != latest):
+            return await self.read(lambda r: self.app.review(session_id, as_of, window, engine=r))
+        return await asyncio.wrap_future(
+            self.reads.submit(lambda: self.live.snapshot(session_id, window))
+        )
+
     async def screen_snapshot(self, session_id: str, window: int | None) -> dict[str, Any]:
         """What a screen shows: the session range and the window, as of the latest event."""
-        whole = await self.read(lambda r: self.app.review(session_id, engine=r))
-        if window is None:
+        await self.load_live(session_id)
+        if self.live.loaded(session_id):
+            whole, recent = await asyncio.wrap_future(
+                self.reads.submit(lambda: self.live.pair(session_id, window))
+            )
+        else:  # no events yet: the review says so
+            whole = await self.read(lambda r: self.app.review(session_id, engine=r))
+            recent = None
+        if recent is None or window is None:
             return {"session": whole, "window": None}
-        recent = await self.read(
-            lambda r: self.app.review(session_id, whole["as_of"], window, engine=r)
-        )
         alerts = await self.track_alerts(session_id, window, recent, whole)
         return {"session": whole, "window": recent, "alerts": alerts}
 
