@@ -99,12 +99,15 @@ class Interner:
     def __len__(self) -> int:
         return len(self.names)
 
-    def _code(self, name: str) -> int:
-        code = self.codes.get(name)
-        if code is None:
-            code = self.codes[name] = len(self.names)
-            self.names.append(name)
-        return code
+    def _add(self, names: list[str]) -> list[int]:
+        codes = []
+        for name in names:
+            code = self.codes.get(name)
+            if code is None:
+                code = self.codes[name] = len(self.names)
+                self.names.append(name)
+            codes.append(code)
+        return codes
 
     def encode(self, values: pa.Array | pa.ChunkedArray) -> Array:
         """The codes of `values` as int32 (-1 for null)."""
@@ -115,7 +118,12 @@ class Interner:
         encoded = pc.dictionary_encode(values)
         uniques = encoded.dictionary.to_pylist()
         mapping = np.empty(len(uniques) + 1, np.int32)
-        mapping[:-1] = [self._code(u) for u in uniques]
+        found: list[Any] = list(map(self.codes.get, uniques))
+        if None in found:
+            missing = [i for i, code in enumerate(found) if code is None]
+            for i, code in zip(missing, self._add([uniques[i] for i in missing]), strict=True):
+                found[i] = code
+        mapping[:-1] = found
         mapping[-1] = -1
         indices = pc.fill_null(encoded.indices, len(uniques)).to_numpy(zero_copy_only=False)
         result: Array = mapping[indices]

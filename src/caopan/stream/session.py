@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from caopan.domain.events import source_class
 from caopan.stream.columns import Array, Bitmap, Interner
 from caopan.stream.keyed import Counts, PairCounts
-from caopan.stream.tally import _GROUP_KINDS, CLASSES, KIND, Minutes, Rows
+from caopan.stream.tally import _GROUP_KINDS, _IN_GROUP, CLASSES, KIND, Minutes, Rows
 from caopan.stream.timeline import Timeline
 from caopan.stream.trades import CREATED, PAID, REFUND, Trades
 
@@ -100,8 +100,8 @@ class LiveSession:
         cls[is_enter] = self.classes()[source[is_enter]]
         self._bounds(ts, kind)
         self.minutes.add(Rows(ts, kind, user, amount, cls))
-        for group, kinds in _GROUP_KINDS.items():
-            mine = np.isin(kind, kinds) & (user >= 0)
+        for group, lookup in _IN_GROUP.items():
+            mine = lookup[kind] & (user >= 0)
             if mine.any():
                 self.seen[group].add(user[mine])
         self._visits(batch, ts, kind, user, source, ids)

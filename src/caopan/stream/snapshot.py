@@ -18,7 +18,7 @@ from caopan.domain.events import SOURCE_NAMES, source_class
 from caopan.stream.columns import distinct
 from caopan.stream.keyed import distinct_by, sum_by
 from caopan.stream.session import LiveSession
-from caopan.stream.tally import USER_GROUPS, Tally
+from caopan.stream.tally import USER_GROUPS
 from caopan.stream.timeline import NONE, Visits
 from caopan.stream.trades import Orders
 
@@ -47,9 +47,7 @@ class View:
         self.start, self.as_of, self.end = live.start, live.last, live.end
         self.visits = Visits(live.timeline, self.end, self.as_of)
         self.n_users, self.n_orders = len(live.users), len(live.orders)
-        self.orders = Orders(
-            live.trades, self.visits, live.timeline.ids(), live.classes(), self.n_orders
-        )
+        self.orders = Orders(live.trades, self.visits, live.timeline, live.classes(), self.n_orders)
 
     def elapsed_ms(self, lo: int, hi: int) -> int:
         stop = hi if self.end is None else min(hi, self.end)
@@ -153,38 +151,36 @@ def snapshot(
 
 
 def series(view: View) -> Record:
-    """Per clock minute from the one holding `start` to the one holding `as_of`."""
+    """Per clock minute from the one holding `start` to the one holding `as_of` (minutes with
+    no events are zeros: only the minutes that have rows are visited)."""
     first = view.start - view.start % MS_PER_MINUTE
     last = view.as_of - view.as_of % MS_PER_MINUTE
     minutes = np.arange(first, last + 1, MS_PER_MINUTE, dtype=np.int64)
     ends = np.minimum(minutes + MS_PER_MINUTE - 1, view.as_of)
-    online = view.visits.online_at(ends)
     index = (view.orders.pay_ts - first) // MS_PER_MINUTE
-    gmv = sum_by(index, view.orders.amount, len(minutes))
-    paid = np.bincount(index, minlength=len(minutes))
-    out: Record = {"minute": minutes.tolist(), **{k: [] for k in SERIES_KEYS}}
-    size = view.n_users
-    for i, minute in enumerate(minutes.tolist()):
-        tally = view.live.minutes.tally(minute, size)
-        values = _minute_values(tally, int(online[i]), int(gmv[i]), int(paid[i]))
-        for key in SERIES_KEYS:
-            out[key].append(values[key])
-    return out
-
-
-def _minute_values(tally: Tally, online: int, gmv: int, paid: int) -> Record:
-    watch_pv = tally.count("enter")
-    return {
-        "online_now": online,
-        "watch_pv": watch_pv,
-        "pay_gmv_fen": gmv,
-        "pay_orders": paid,
-        "product_click_uv": tally.users_of("product_click_uv"),
-        "comment_pv": tally.count("comment"),
-        "new_followers": tally.users_of("follow_uv"),
-        "ad_cost_fen": tally.ad_cost_fen,
-        "gpm_fen": fen_per(1000 * gmv, watch_pv),
-    }
+    columns = {key: np.zeros(len(minutes), np.int64) for key in SERIES_KEYS}
+    columns["online_now"] = view.visits.online_at(ends)
+    columns["pay_gmv_fen"] = sum_by(index, view.orders.amount, len(minutes))
+    columns["pay_orders"] = np.bincount(index, minlength=len(minutes)).astype(np.int64)
+    for minute in view.live.minutes.by_minute:
+        if not first <= minute <= last:
+            continue
+        i = (minute - first) // MS_PER_MINUTE
+        tally = view.live.minutes.tally(minute, view.n_users)
+        columns["watch_pv"][i] = tally.count("enter")
+        columns["comment_pv"][i] = tally.count("comment")
+        columns["product_click_uv"][i] = tally.users_of("product_click_uv")
+        columns["new_followers"][i] = tally.users_of("follow_uv")
+        columns["ad_cost_fen"][i] = tally.ad_cost_fen
+    out: Record = {"minute": minutes.tolist()}
+    for key in SERIES_KEYS:
+        if key != "gpm_fen":
+            out[key] = columns[key].tolist()
+    out["gpm_fen"] = [
+        fen_per(1000 * gmv, pv) if pv else None
+        for gmv, pv in zip(out["pay_gmv_fen"], out["watch_pv"], strict=True)
+    ]
+    return {"minute": out["minute"], **{key: out[key] for key in SERIES_KEYS}}
 
 
 def explanations(view: View) -> list[Record]:

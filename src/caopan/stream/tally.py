@@ -44,6 +44,10 @@ USER_GROUPS: Final[dict[str, tuple[str, ...]]] = {
 _GROUP_KINDS: Final = {
     name: np.array([KIND[k] for k in kinds], np.int8) for name, kinds in USER_GROUPS.items()
 }
+_IN_GROUP: Final = {
+    name: np.isin(np.arange(N_KINDS), kinds) for name, kinds in _GROUP_KINDS.items()
+}
+"""Per group, a lookup by type code: is the type in the group."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +109,7 @@ class Tally:
         users = {}
         for name, kinds in _GROUP_KINDS.items():
             if counts[kinds].sum():
-                mine = rows.user[np.isin(rows.kind, kinds)]
+                mine = rows.user[_IN_GROUP[name][rows.kind]]
                 users[name] = [np.unique(mine[mine >= 0])]
         return Tally(counts, classes, ad, users, size)
 
@@ -126,7 +130,10 @@ class Tally:
 
     def users_of(self, group: str) -> int:
         """Distinct users of a `USER_GROUPS` group, exactly."""
-        return distinct(self.users.get(group, []), self.size)
+        parts = self.users.get(group, [])
+        if len(parts) == 1:
+            return len(parts[0])  # one tally's users are distinct already
+        return distinct(parts, self.size)
 
 
 @dataclass(slots=True)
@@ -174,7 +181,7 @@ class Minutes:
         slot = self.by_minute.get(minute)
         if slot is None:
             return Tally.empty(size)
-        if slot.tally is None or slot.tally.size < size:
+        if slot.tally is None:  # codes only grow: a kept tally stays right
             slot.tally = Tally.of(slot.rows(), size)
         return slot.tally
 

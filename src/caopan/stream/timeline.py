@@ -13,6 +13,7 @@ The same pairing serves explanations (讲解) from `explain_start` / `explain_en
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 import numpy as np
@@ -33,12 +34,12 @@ def ranks(ids: pa.Array) -> Array:
     return ranked.astype(np.int64)
 
 
-def pair_order(user: Array, ts: Array, ids: pa.Array) -> Array:
-    """Positions sorting rows by `(user, ts, event_id)`."""
+def pair_order(user: Array, ts: Array, ids: Callable[[], pa.Array]) -> Array:
+    """Positions sorting rows by `(user, ts, event_id)` (the ids are fetched only for ties)."""
     order: Array = np.lexsort((ts, user))
     u, t = user[order], ts[order]
     if bool(((u[1:] == u[:-1]) & (t[1:] == t[:-1])).any()):  # ties: by event id as text
-        order = np.lexsort((ranks(ids), ts, user))
+        order = np.lexsort((ranks(ids()), ts, user))
     return order
 
 
@@ -62,19 +63,19 @@ class Timeline:
         self.follower = Column(np.bool_)
         self.next = Column(np.int64)
         self._ids: list[pa.Array] = []
-        self._all_ids: pa.Array | None = None
         self.last = np.full(1024, -1, np.int64)  # per user: row of the latest event
         self.repairs = 0
 
     def __len__(self) -> int:
         return self.ts.n
 
-    def ids(self) -> pa.Array:
-        """Every row's event id, in row order."""
-        if self._all_ids is None or len(self._all_ids) != len(self):
-            self._ids = [pa.concat_arrays(self._ids)] if self._ids else []
-            self._all_ids = self._ids[0] if self._ids else pa.array([], pa.string())
-        return self._all_ids
+    def ids_at(self, rows: Array) -> pa.Array:
+        """The event ids of these rows."""
+        if len(self._ids) > 32:
+            self._ids = [pa.concat_arrays(self._ids)]
+        if not self._ids:
+            return pa.array([], pa.string())
+        return pa.chunked_array(self._ids).take(pa.array(rows)).combine_chunks()
 
     def add(
         self,
@@ -101,7 +102,7 @@ class Timeline:
             grown = np.full(max(top, 2 * len(self.last)), -1, np.int64)
             grown[: len(self.last)] = self.last
             self.last = grown
-        order = pair_order(user, ts, ids)
+        order = pair_order(user, ts, lambda: ids)
         u, t, rows = user[order], ts[order], base + order
         first = np.r_[True, u[1:] != u[:-1]]
         previous = self.last[u[first]]
@@ -128,7 +129,7 @@ class Timeline:
         mark[users] = True
         index = np.flatnonzero(mark[self.user.view])
         u, t = self.user.view[index], self.ts.view[index]
-        order = pair_order(u, t, self.ids().take(pa.array(index)))
+        order = pair_order(u, t, lambda: self.ids_at(index))
         u, t, rows = u[order], t[order], index[order]
         self.next.view[rows] = next_in_group(u, t)
         is_last = np.r_[u[1:] != u[:-1], True]

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from caopan.stream.columns import Array, Column, distinct
-from caopan.stream.timeline import Visits, ranks
+from caopan.stream.timeline import Timeline, Visits, ranks
 
 CREATED: Final = 0
 PAID: Final = 1
@@ -85,7 +85,7 @@ class Orders:
     """What the trade rows say as of the latest event (see the module docstring)."""
 
     def __init__(
-        self, trades: Trades, visits: Visits, timeline_ids: pa.Array, classes: Array, n: int
+        self, trades: Trades, visits: Visits, timeline: Timeline, classes: Array, n: int
     ) -> None:
         kind, ts = trades.kind.view, trades.ts.view
         order_of, rank = trades.order.view, ranks(trades.ids())
@@ -101,7 +101,7 @@ class Orders:
         self.cap[self.order] = self.amount
         self.product_of = np.full(max(n, 1), -1, np.int32)
         self.product_of[self.order] = self.product
-        self._attribute(visits, timeline_ids, classes)
+        self._attribute(visits, timeline, classes)
         # refunds, capped in (ts, event_id) order per order
         r = np.flatnonzero(kind == REFUND)
         r = r[np.lexsort((rank[r], ts[r], order_of[r]))]
@@ -120,7 +120,7 @@ class Orders:
         self.created_product = trades.product.view[c]
         self.created_paid = self.cap[self.created_order] >= 0
 
-    def _attribute(self, visits: Visits, timeline_ids: pa.Array, classes: Array) -> None:
+    def _attribute(self, visits: Visits, timeline: Timeline, classes: Array) -> None:
         """Each standing payment's entry: the buyer's latest `enter` with `ts <= pay_ts`."""
         n = len(self.order)
         self.entry_source = np.full(n, -1, np.int32)
@@ -133,7 +133,10 @@ class Orders:
         cand = np.flatnonzero(buyers[visits.user])
         if len(cand) == 0:
             return
-        sub = ranks(timeline_ids.take(pa.array(visits.row[cand])))
+        rows = visits.row[cand]
+        order = np.lexsort((visits.a[cand], visits.user[cand]))
+        same = (np.diff(visits.user[cand][order]) == 0) & (np.diff(visits.a[cand][order]) == 0)
+        sub = ranks(timeline.ids_at(rows)) if same.any() else np.zeros(len(cand), np.int64)
         user = np.r_[visits.user[cand], self.buyer]
         at = np.r_[visits.a[cand], self.pay_ts]
         tag = np.r_[np.zeros(len(cand), np.int8), np.ones(n, np.int8)]
