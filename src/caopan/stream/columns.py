@@ -13,6 +13,7 @@ so every accumulator works on numpy integer arrays; -1 stands for a missing valu
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -99,16 +100,6 @@ class Interner:
     def __len__(self) -> int:
         return len(self.names)
 
-    def _add(self, names: list[str]) -> list[int]:
-        codes = []
-        for name in names:
-            code = self.codes.get(name)
-            if code is None:
-                code = self.codes[name] = len(self.names)
-                self.names.append(name)
-            codes.append(code)
-        return codes
-
     def encode(self, values: pa.Array | pa.ChunkedArray) -> Array:
         """The codes of `values` as int32 (-1 for null)."""
         if isinstance(values, pa.ChunkedArray):
@@ -118,12 +109,14 @@ class Interner:
         encoded = pc.dictionary_encode(values)
         uniques = encoded.dictionary.to_pylist()
         mapping = np.empty(len(uniques) + 1, np.int32)
-        found: list[Any] = list(map(self.codes.get, uniques))
-        if None in found:
-            missing = [i for i, code in enumerate(found) if code is None]
-            for i, code in zip(missing, self._add([uniques[i] for i in missing]), strict=True):
-                found[i] = code
-        mapping[:-1] = found
+        mapping[:-1] = list(map(self.codes.get, uniques, itertools.repeat(-1)))
+        missing = np.flatnonzero(mapping[:-1] < 0)
+        if len(missing):  # first sight: the next codes, in order
+            base = len(self.names)
+            fresh = [uniques[i] for i in missing.tolist()]
+            self.names.extend(fresh)
+            self.codes.update(zip(fresh, range(base, base + len(fresh)), strict=True))
+            mapping[missing] = np.arange(base, base + len(fresh), dtype=np.int32)
         mapping[-1] = -1
         indices = pc.fill_null(encoded.indices, len(uniques)).to_numpy(zero_copy_only=False)
         result: Array = mapping[indices]
