@@ -8,7 +8,7 @@ the tallies of the minutes inside it plus tallies of the rows of the (at most tw
 cuts. Distinct users of a merged tally are counted exactly (`Tally.users_of`).
 
 >>> t = Tally.of(Rows.of([5, 6], [KIND["comment"]] * 2, [0, 0], [0, 0], [0, 0]), 1)
->>> (t + t).counts[KIND["comment"]], (t + t).users_of("comment_uv")
+>>> (t + t).count("comment"), (t + t).users_of("comment_uv")
 (4, 1)
 """
 
