@@ -6,6 +6,7 @@ below the App knows which face called it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -15,7 +16,7 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
-from caopan.domain.alerts import Alert
+from caopan.domain.alerts import Alert, Thresholds
 from caopan.domain.clock import now_ms
 from caopan.domain.entities import Merchant, Provider
 from caopan.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
@@ -161,12 +162,13 @@ class App:
         self, session_id: str, body: bytes, provider_id: str | None
     ) -> http_intake.BatchReport:
         """Events posted for one session (stored durably before this returns)."""
-        self._check_owner(session_id, provider_id)
+        self.check_owner(session_id, provider_id)
         return http_intake.ingest_body(
             self.engine, session_id, body, provider_id, now_ms(), self.keys
         )
 
-    def _check_owner(self, session_id: str, provider_id: str | None) -> None:
+    def check_owner(self, session_id: str, provider_id: str | None) -> None:
+        """Refuse a provider other than the session's owner (a session without one: anyone)."""
         sessions = self.engine.table("live_sessions")
         rows = sessions.filter(sessions.session_id == session_id).provider_id.to_pyarrow()
         owners = {o for o in rows.to_pylist() if o is not None}
@@ -193,6 +195,20 @@ class App:
             for a, state in changes
         ]
         self.engine.insert("alerts", pa.Table.from_pylist(rows))
+
+    def set_alert_thresholds(self, session_id: str, values: dict[str, Any]) -> Thresholds:
+        """Change some alert thresholds of a session (the rest keep their current values)."""
+        thresholds = Thresholds.of(values, self.alert_thresholds(session_id))
+        row = {"session_id": session_id, "settings": json.dumps(asdict(thresholds))}
+        self.engine.insert("alert_thresholds", pa.Table.from_pylist([{**row, "set_at": now_ms()}]))
+        return thresholds
+
+    def alert_thresholds(self, session_id: str, engine: Engine | None = None) -> Thresholds:
+        """A session's alert thresholds: the latest set, or the defaults."""
+        t = (engine or self.engine).table("alert_thresholds")
+        mine = t.filter(t.session_id == session_id).order_by(ibis.desc("set_at")).limit(1)
+        rows = mine.settings.to_pyarrow().to_pylist()
+        return Thresholds.of(json.loads(rows[0])) if rows else Thresholds()
 
     # -- commission ----------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caopan.app import App
-from caopan.domain.alerts import Alert, evaluate
+from caopan.domain.alerts import Alert, Thresholds, evaluate
 from caopan.domain.errors import CaopanError
 from caopan.engine.backend import Engine
 from caopan.engine.writer import Writer
@@ -44,6 +44,15 @@ class Server:
         self.live = Aggregators()
         self._reader: Engine | None = None
         self.alerts: dict[tuple[str, int], dict[str, tuple[Alert, int]]] = {}
+        self.thresholds: dict[str, Thresholds] = {}
+
+    async def thresholds_of(self, session_id: str) -> Thresholds:
+        """A session's alert thresholds (read from the store once, then kept)."""
+        found = self.thresholds.get(session_id)
+        if found is None:
+            found = await self.read(lambda r: self.app.alert_thresholds(session_id, engine=r))
+            self.thresholds.setdefault(session_id, found)
+        return found
 
     async def read(self, operation: Callable[[Engine], T]) -> T:
         """Run a read on the reader thread, over a reader connection of the store."""
@@ -99,7 +108,8 @@ class Server:
         self, session_id: str, window: int, recent: dict[str, Any], whole: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Evaluate the rules; store what fired and what cleared; return what is active."""
-        raised = {a.rule: a for a in evaluate(recent["metrics"], whole["series"], window)}
+        limits = await self.thresholds_of(session_id)
+        raised = {a.rule: a for a in evaluate(recent["metrics"], whole["series"], window, limits)}
         key = (session_id, window)
         active = self.alerts.setdefault(key, {})
         at = int(recent["as_of"])
@@ -169,11 +179,12 @@ def create_app(app: App) -> FastAPI:
         log.exception("internal error", exc_info=exc)
         return _error(500, "InternalError", "internal error; the server log has the details")
 
-    from caopan.web.routes import intake, pages, sessions
+    from caopan.web.routes import alerts, intake, pages, sessions
 
     api.include_router(intake.router)
     api.include_router(sessions.router)
     api.include_router(pages.router)
+    api.include_router(alerts.router)
     static = resources.files("caopan.web") / "static"
     api.mount("/static", StaticFiles(directory=str(static)), name="static")
     return api
