@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.stream.test_aggregator import case
 from tests.web.server import ServerProcess, caopan
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "stream"))
-from test_aggregator import case
 
 _sessions = itertools.count()
 

@@ -9,6 +9,7 @@ since nothing here outlives the process. Snapshots are read under the session's 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -17,6 +18,8 @@ import pyarrow as pa
 
 from caopan.stream.session import LiveSession
 from caopan.stream.snapshot import snapshot
+
+log = logging.getLogger("caopan.stream")
 
 Loader = Callable[[str], Iterable[pa.RecordBatch | pa.Table]]
 """Every stored event of a session, in batches of any size and order."""
@@ -52,7 +55,12 @@ class Aggregators:
         if live is None or rows is None or rows.num_rows == 0:
             return False
         with self.locks[session_id]:
-            live.update(rows)
+            try:
+                live.update(rows)
+            except Exception:  # a bug must not lose the stored batch: rebuild on next use
+                log.exception("folding into live session %r failed; it will be rebuilt", session_id)
+                del self.sessions[session_id]
+                return False
         return True
 
     def snapshot(self, session_id: str, window: int | None) -> dict[str, Any]:
