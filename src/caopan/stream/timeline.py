@@ -96,7 +96,7 @@ class Timeline:
         self.source.extend(source)
         self.follower.extend(follower)
         self.next.extend(np.full(len(ts), NONE, np.int64))
-        self._ids.append(ids)
+        self._ids.append(ids if ids.type == pa.string() else ids.cast(pa.string()))
         top = int(user.max()) + 1
         if top > len(self.last):
             grown = np.full(max(top, 2 * len(self.last)), -1, np.int64)

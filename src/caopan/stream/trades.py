@@ -63,7 +63,7 @@ class Trades:
             (self.quantity, quantity),
         ):
             column.extend(values)
-        self._ids.append(ids)
+        self._ids.append(ids if ids.type == pa.string() else ids.cast(pa.string()))
 
     def ids(self) -> pa.Array:
         if len(self._ids) > 1:
