@@ -83,22 +83,29 @@ class Server:
         `as_of` other than the latest event's falls back to the batch review."""
         await self.load_live(session_id)
         latest = self.live.latest(session_id)
-        if latest is None or (as_of is not None and as_of != latest):
-            return await self.read(lambda r: self.app.review(session_id, as_of, window, engine=r))
-        return await asyncio.wrap_future(
-            self.reads.submit(lambda: self.live.snapshot(session_id, window))
-        )
+        if latest is not None and (as_of is None or as_of == latest):
+            try:
+                return await asyncio.wrap_future(
+                    self.reads.submit(lambda: self.live.snapshot(session_id, window))
+                )
+            except KeyError:  # dropped for a rebuild meanwhile: the store answers
+                pass
+        return await self.read(lambda r: self.app.review(session_id, as_of, window, engine=r))
 
     async def screen_snapshot(self, session_id: str, window: int | None) -> dict[str, Any]:
         """What a screen shows: the session range and the window, as of the latest event."""
         await self.load_live(session_id)
-        if self.live.loaded(session_id):
+        try:
             whole, recent = await asyncio.wrap_future(
                 self.reads.submit(lambda: self.live.pair(session_id, window))
             )
-        else:  # no events yet: the review says so
+        except KeyError:  # no events yet (the review says so), or dropped for a rebuild
             whole = await self.read(lambda r: self.app.review(session_id, engine=r))
             recent = None
+            if window is not None:
+                recent = await self.read(
+                    lambda r: self.app.review(session_id, whole["as_of"], window, engine=r)
+                )
         if recent is None or window is None:
             return {"session": whole, "window": None}
         alerts = await self.track_alerts(session_id, window, recent, whole)
