@@ -91,3 +91,44 @@ def test_unknown_parties_are_refused(app: App):
         app.add_session("live-2", "nobody")
     with pytest.raises(NotFound):
         app.add_session("live-2", "p1", merchant_id="nobody")
+
+
+def test_the_live_screen_snapshot_carries_metric_42(app: App, tmp_path: Path):
+    """Over a real server: the aggregator's snapshot gets the contract's commission, for the
+    session and for the window and the one before, equal to the batch review's."""
+    import httpx
+
+    from tests.web.server import ServerProcess
+
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"rate_ppm": 100_000, "valid_from": "2026-01-01"}))
+    app.contract_create("m1", "p1", plan)
+    app.add_session("live-1", "p1", merchant_id="m1")
+    token = app.create_token("p1")
+    db = app.url.removeprefix("duckdb:///")
+    app.close()
+    server = ServerProcess(Path(db))
+    server.start()
+    try:
+        auth = {"Authorization": f"Bearer {token}"}
+        posted = httpx.post(
+            f"{server.url}/api/sessions/live-1/events", content=_body(), headers=auth, timeout=60
+        )
+        assert posted.status_code == 200, posted.text
+        snap = {}
+        for key, query in (("session", ""), ("window", "?window=5")):
+            got = httpx.get(f"{server.url}/api/sessions/live-1/snapshot{query}", timeout=60)
+            assert got.status_code == 200, got.text
+            snap[key] = got.json()
+    finally:
+        server.stop()
+    with App(f"duckdb:///{db}") as again:
+        whole = again.review("live-1")
+        window = again.review("live-1", window=5)
+    assert snap["session"]["metrics"]["provider_commission_est_fen"] == 1_000
+    assert snap["session"]["metrics"] == whole["metrics"]
+    assert snap["window"]["metrics"]["provider_commission_est_fen"] == {
+        "value": 1_000,
+        "previous": 0,
+    }
+    assert snap["window"]["metrics"] == window["metrics"]

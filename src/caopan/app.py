@@ -6,6 +6,7 @@ below the App knows which face called it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ import ibis
 import pyarrow as pa
 
 from caopan.domain.alerts import Alert
+from caopan.domain.alerts import Thresholds as AlertThresholds
 from caopan.domain.clock import now_ms, shanghai_date
 from caopan.domain.commission import Contract
 from caopan.domain.entities import Merchant, Provider
@@ -177,7 +179,7 @@ class App:
         self, session_id: str, body: bytes, provider_id: str | None
     ) -> http_intake.BatchReport:
         """Events posted for one session (stored durably before this returns)."""
-        self._check_owner(session_id, provider_id)
+        self.check_owner(session_id, provider_id)
         return http_intake.ingest_body(
             self.engine, session_id, body, provider_id, now_ms(), self.keys
         )
@@ -218,7 +220,8 @@ class App:
         )
         return True
 
-    def _check_owner(self, session_id: str, provider_id: str | None) -> None:
+    def check_owner(self, session_id: str, provider_id: str | None) -> None:
+        """Refuse a provider other than the session's owner (a session without one: anyone)."""
         sessions = self.engine.table("live_sessions")
         rows = sessions.filter(sessions.session_id == session_id).provider_id.to_pyarrow()
         owners = {o for o in rows.to_pylist() if o is not None}
@@ -245,6 +248,20 @@ class App:
             for a, state in changes
         ]
         self.engine.insert("alerts", pa.Table.from_pylist(rows))
+
+    def set_alert_thresholds(self, session_id: str, values: dict[str, Any]) -> AlertThresholds:
+        """Change some alert thresholds of a session (the rest keep their current values)."""
+        thresholds = AlertThresholds.of(values, self.alert_thresholds(session_id))
+        row = {"session_id": session_id, "settings": json.dumps(asdict(thresholds))}
+        self.engine.insert("alert_thresholds", pa.Table.from_pylist([{**row, "set_at": now_ms()}]))
+        return thresholds
+
+    def alert_thresholds(self, session_id: str, engine: Engine | None = None) -> AlertThresholds:
+        """A session's alert thresholds: the latest set, or the defaults."""
+        t = (engine or self.engine).table("alert_thresholds")
+        mine = t.filter(t.session_id == session_id).order_by(ibis.desc("set_at")).limit(1)
+        rows = mine.settings.to_pyarrow().to_pylist()
+        return AlertThresholds.of(json.loads(rows[0])) if rows else AlertThresholds()
 
     # -- commission ----------------------------------------------------------------------
 
@@ -620,6 +637,14 @@ class App:
                 raise InvalidInput("--token is needed to post to a server")
             return replay.replay(events, replay.http_sink(url, token), speed)
         return replay.replay(events, replay.store_sink(self.engine, now_ms, self.keys), speed)
+
+    def stored_events(
+        self, session_id: str, engine: Engine | None = None
+    ) -> Iterator[pa.RecordBatch]:
+        """Every stored event of a session, in Arrow batches (to rebuild a live aggregator)."""
+        t = (engine or self.engine).table("live_events")
+        mine = t.filter(t.session_id == session_id)
+        yield from mine.to_pyarrow_batches(chunk_size=1_000_000)
 
     def session_summaries(self, engine: Engine | None = None) -> list[dict[str, Any]]:
         """Per stored session: events, first and last instant, distinct viewers who entered."""

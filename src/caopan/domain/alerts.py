@@ -14,9 +14,11 @@ sentence says what happened with its numbers and what to do, in Chinese and Engl
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
+
+from caopan.domain.errors import InvalidInput
 
 Window = Mapping[str, Mapping[str, Any]]
 Series = Mapping[str, Sequence[Any]]
@@ -24,7 +26,14 @@ Series = Mapping[str, Sequence[Any]]
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """When rules fire; configurable per session."""
+    """When rules fire; configurable per session.
+
+    >>> Thresholds.of({"unpaid_orders": 2}).unpaid_orders
+    2
+    >>> Thresholds.of({"unpaid": 2})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    caopan.domain.errors.InvalidInput: unknown alert threshold 'unpaid' (known: ...)
+    """
 
     entry_rate_drop: float = 0.30
     online_falling_minutes: int = 3
@@ -32,6 +41,24 @@ class Thresholds:
     refund_rate: float = 0.30
     ad_roi_target: float = 1.0
     ad_min_cost_fen: int = 10_000
+
+    @staticmethod
+    def of(values: Mapping[str, Any], base: Thresholds | None = None) -> Thresholds:
+        """`base` (default: the defaults) with some values replaced, each checked: a known
+        name, a number ≥ 0 (a whole number for counts and money)."""
+        known = {f: type(getattr(Thresholds(), f)) for f in Thresholds.__dataclass_fields__}
+        changes: dict[str, Any] = {}
+        for name, value in values.items():
+            if name not in known:
+                names = ", ".join(sorted(known))
+                raise InvalidInput(f"unknown alert threshold {name!r} (known: {names})")
+            whole = known[name] is int
+            ok = isinstance(value, int) if whole else isinstance(value, int | float)
+            if isinstance(value, bool) or not ok or value < 0:
+                kind = "a whole number" if whole else "a number"
+                raise InvalidInput(f"alert threshold {name} must be {kind} ≥ 0, not {value!r}")
+            changes[name] = value if whole else float(value)
+        return replace(base or Thresholds(), **changes)
 
 
 @dataclass(frozen=True, slots=True)

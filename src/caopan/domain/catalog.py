@@ -45,6 +45,8 @@ UNITS: Final[dict[str, str]] = {
 }
 
 COMMISSION_KEY: Final = "commission_est_fen"
+COMMISSION_METRIC: Final = "provider_commission_est_fen"
+"""Id of metric 42, whose value is `COMMISSION_KEY`'s as given (it needs a contract, not events)."""
 """Key under which `metrics_from_measures` hands metric 42 its value (not a measure)."""
 
 
@@ -364,7 +366,7 @@ METRICS: Final[tuple[Metric, ...]] = (
             "ad_gmv_fen / ad_cost_fen", "ratio", _ratio("ad_gmv_fen", "ad_cost_fen")),
     _metric(41, "room_roi", "整体ROI", "Room ROI", PAID,
             "pay_gmv_fen / ad_cost_fen", "ratio", _ratio("pay_gmv_fen", "ad_cost_fen")),
-    _metric(42, "provider_commission_est_fen", "本场预估服务商佣金",
+    _metric(42, COMMISSION_METRIC, "本场预估服务商佣金",
             "Provider commission estimate", EARNINGS, _COMMISSION_FORMULA, "fen",
             _measure(COMMISSION_KEY)),
 )

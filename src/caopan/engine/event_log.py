@@ -61,6 +61,8 @@ class AppendResult:
     conflicts: list[Conflict] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     new_sessions: list[str] = field(default_factory=list)
+    rows: pa.Table | None = None
+    """The rows appended (what a live aggregator folds in), or None when none were."""
 
 
 def _same(left: ir.Table, prefix: str) -> ir.BooleanValue:
@@ -191,6 +193,7 @@ def _append(
             "ingested_at", pa.array([ingested_at] * accepted.num_rows, pa.int64())
         )
         engine.insert("live_events", stamped)
+        result.rows = stamped
         if index is not None and hashes is not None:
             index.add(hashes[np.asarray(accept.to_numpy(zero_copy_only=False), bool)])
         result.new_sessions = _register_sessions(engine, accepted, ingested_at, owner)

@@ -253,6 +253,12 @@ TABLES: Final[dict[str, dict[str, str]]] = {
         "window_days": "int64",
         "recorded_at": "int64",
     },
+    # -- issue 5: per-session alert thresholds (append-only; the latest row of a session wins)
+    "alert_thresholds": {
+        "session_id": "string",
+        "settings": "string",
+        "set_at": "int64",
+    },
 }
 """Table name → column name → Ibis type name."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from caopan.engine import event_log
@@ -33,6 +34,8 @@ class BatchReport:
     rejected: int = 0
     problems: list[dict[str, Any]] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
+    rows: pa.Table | None = None
+    """The events stored from this body (for the live aggregator; not part of the JSON)."""
 
     @property
     def usable(self) -> bool:
@@ -86,6 +89,7 @@ def ingest_body(
         result = event_log.append(engine, rows, received_at, owner, index)
         report.accepted, report.duplicate = result.accepted, result.duplicate
         report.conflicting = len(result.conflicts)
+        report.rows = result.rows
         for c in result.conflicts:
             report.problems.append({"line": c.line, "field": None, "reason": c.reason()})
             raw = parsed.raw(c.line) if parsed.raw is not None else b""

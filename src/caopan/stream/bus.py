@@ -1,9 +1,11 @@
 """Push snapshots to screens: at most once a second, only when something changed.
 
-One `Feed` per (session, window) computes the snapshot once per tick for all its subscribers.
-It recomputes only when the session received events since the last snapshot (intake marks
-it): a snapshot is as of the latest event, so nothing else changes it. Subscribers wait for a
-newer version; a dropped connection resumes with the current one.
+One `Feed` per (session, window) computes the snapshot at most once per tick for all its
+subscribers. It recomputes only when the session received events since the last snapshot:
+intake marks it and wakes the feed, which refreshes at once if its last refresh is a tick old
+and otherwise when it becomes so. A snapshot is as of the latest event, so nothing else
+changes it. Subscribers wait for a newer version; a dropped connection resumes with the
+current one.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Feed:
     dirty: bool = True
     subscribers: int = 0
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
     error: str | None = None
 
@@ -48,6 +51,7 @@ class Hub:
         for (sid, _), feed in self.feeds.items():
             if sid == session_id:
                 feed.dirty = True
+                feed.wake.set()
 
     async def subscribe(self, session_id: str, window: int | None) -> Feed:
         key = (session_id, window)
@@ -78,8 +82,16 @@ class Hub:
         return True
 
     async def _run(self, feed: Feed) -> None:
+        """Refresh as soon as events arrive, but at most once per tick."""
+        loop = asyncio.get_running_loop()
+        last = loop.time()
         while True:
-            await asyncio.sleep(self.tick)
+            await feed.wake.wait()
+            feed.wake.clear()
+            pause = last + self.tick - loop.time()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            last = loop.time()
             if feed.dirty:
                 await self._refresh(feed)
 

@@ -20,10 +20,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caopan.app import App
-from caopan.domain.alerts import Alert, evaluate
+from caopan.domain.alerts import Alert, Thresholds, evaluate
+from caopan.domain.catalog import COMMISSION_METRIC
 from caopan.domain.errors import CaopanError
 from caopan.engine.backend import Engine
+from caopan.engine.scope import Span
 from caopan.engine.writer import Writer
+from caopan.ingest.http import BatchReport
+from caopan.stream.aggregators import Aggregators
 from caopan.stream.bus import Hub
 
 log = logging.getLogger("caopan.web")
@@ -39,8 +43,18 @@ class Server:
         self.reads = Writer()  # snapshots: a second connection, so intake never waits on them
         self.tokens: dict[str, str] = {}
         self.hub = Hub(self.screen_snapshot)
+        self.live = Aggregators()
         self._reader: Engine | None = None
         self.alerts: dict[tuple[str, int], dict[str, tuple[Alert, int]]] = {}
+        self.thresholds: dict[str, Thresholds] = {}
+
+    async def thresholds_of(self, session_id: str) -> Thresholds:
+        """A session's alert thresholds (read from the store once, then kept)."""
+        found = self.thresholds.get(session_id)
+        if found is None:
+            found = await self.read(lambda r: self.app.alert_thresholds(session_id, engine=r))
+            self.thresholds.setdefault(session_id, found)
+        return found
 
     async def read(self, operation: Callable[[Engine], T]) -> T:
         """Run a read on the reader thread, over a reader connection of the store."""
@@ -52,22 +66,83 @@ class Server:
 
         return await asyncio.wrap_future(self.reads.submit(call))
 
+    def ingest(self, session_id: str, body: bytes, provider: str) -> BatchReport:
+        """Store a posted body and fold what was accepted into the live session (on the
+        writer thread, so loading a session from the store and folding never interleave)."""
+        report = self.app.ingest_body(session_id, body, provider)
+        self.live.fold(session_id, report.rows)
+        return report
+
+    async def load_live(self, session_id: str) -> None:
+        """Rebuild a session's aggregator from the store if it is not loaded yet."""
+        if not self.live.loaded(session_id):
+            await self.run(lambda: self.live.load(session_id, self.app.stored_events(session_id)))
+
+    async def live_snapshot(
+        self, session_id: str, window: int | None, as_of: int | None = None
+    ) -> dict[str, Any]:
+        """The snapshot from the live aggregator (loaded from the store on first use); an
+        `as_of` other than the latest event's falls back to the batch review."""
+        await self.load_live(session_id)
+        latest = self.live.latest(session_id)
+        if latest is not None and (as_of is None or as_of == latest):
+            try:
+                doc = await asyncio.wrap_future(
+                    self.reads.submit(lambda: self.live.snapshot(session_id, window))
+                )
+            except KeyError:  # dropped for a rebuild meanwhile: the store answers
+                pass
+            else:
+                return await self.add_commission(session_id, doc)
+        return await self.read(lambda r: self.app.review(session_id, as_of, window, engine=r))
+
     async def screen_snapshot(self, session_id: str, window: int | None) -> dict[str, Any]:
         """What a screen shows: the session range and the window, as of the latest event."""
-        whole = await self.read(lambda r: self.app.review(session_id, engine=r))
-        if window is None:
+        await self.load_live(session_id)
+        try:
+            whole, recent = await asyncio.wrap_future(
+                self.reads.submit(lambda: self.live.pair(session_id, window))
+            )
+        except KeyError:  # no events yet (the review says so), or dropped for a rebuild
+            whole = await self.read(lambda r: self.app.review(session_id, engine=r))
+            recent = None
+            if window is not None:
+                recent = await self.read(
+                    lambda r: self.app.review(session_id, whole["as_of"], window, engine=r)
+                )
+        else:
+            await self.add_commission(session_id, whole)
+            if recent is not None:
+                await self.add_commission(session_id, recent)
+        if recent is None or window is None:
             return {"session": whole, "window": None}
-        recent = await self.read(
-            lambda r: self.app.review(session_id, whole["as_of"], window, engine=r)
-        )
         alerts = await self.track_alerts(session_id, window, recent, whole)
         return {"session": whole, "window": recent, "alerts": alerts}
+
+    async def add_commission(self, session_id: str, doc: dict[str, Any]) -> dict[str, Any]:
+        """Metric 42 into an aggregator's snapshot: the commission, under the merchant's
+        contract, of the orders paid in its range (and in the window before)."""
+        as_of = int(doc["as_of"])
+        minutes = doc["range"].get("minutes")
+        if minutes is None:
+            spans = [Span(-1, as_of)]  # every payment of the session up to as_of
+        else:
+            width = int(minutes) * 60_000
+            spans = [Span(as_of - width, as_of), Span(as_of - 2 * width, as_of - width)]
+        values = await self.read(
+            lambda r: self.app.commission_estimates(r, session_id, as_of, spans)
+        )
+        doc["metrics"][COMMISSION_METRIC] = (
+            values[0] if minutes is None else {"value": values[0], "previous": values[1]}
+        )
+        return doc
 
     async def track_alerts(
         self, session_id: str, window: int, recent: dict[str, Any], whole: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Evaluate the rules; store what fired and what cleared; return what is active."""
-        raised = {a.rule: a for a in evaluate(recent["metrics"], whole["series"], window)}
+        limits = await self.thresholds_of(session_id)
+        raised = {a.rule: a for a in evaluate(recent["metrics"], whole["series"], window, limits)}
         key = (session_id, window)
         active = self.alerts.setdefault(key, {})
         at = int(recent["as_of"])
@@ -137,7 +212,7 @@ def create_app(app: App) -> FastAPI:
         log.exception("internal error", exc_info=exc)
         return _error(500, "InternalError", "internal error; the server log has the details")
 
-    from caopan.web.routes import commission, intake, pages, sessions
+    from caopan.web.routes import alerts, commission, intake, pages, sessions
     from caopan.web.routes import diagnosis as diagnosis_routes
 
     api.include_router(intake.router)
@@ -145,6 +220,7 @@ def create_app(app: App) -> FastAPI:
     api.include_router(pages.router)
     api.include_router(commission.router)
     api.include_router(diagnosis_routes.router)
+    api.include_router(alerts.router)
     static = resources.files("caopan.web") / "static"
     api.mount("/static", StaticFiles(directory=str(static)), name="static")
     return api

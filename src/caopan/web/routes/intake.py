@@ -56,7 +56,7 @@ async def post_events(session_id: str, request: Request) -> JSONResponse:
     events = count_lines(body)
     if events > MAX_EVENTS:
         raise TooLarge(f"{events:,} events in one request; at most {MAX_EVENTS:,}")
-    report = await server.run(lambda: server.app.ingest_body(session_id, body, provider))
+    report = await server.run(lambda: server.ingest(session_id, body, provider))
     if report.accepted:
         server.hub.touch(session_id)
     return JSONResponse(report.to_json(), status_code=200 if report.usable else 422)

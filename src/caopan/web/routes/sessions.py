@@ -35,7 +35,7 @@ async def snapshot(
 ) -> JSONResponse:
     """The session's 42 metrics and breakdowns, exactly as `caopan review --json` gives them."""
     server = server_of(request)
-    result = await server.read(lambda r: server.app.review(session_id, as_of, window, engine=r))
+    result = await server.live_snapshot(session_id, window, as_of)
     return JSONResponse(result)
 
 
