@@ -1,6 +1,10 @@
 """Stored readings (the `diagnosis_readings` table): every merchant's indicator values from the
 latest `diagnose --all` for a day and window, so that a one-merchant diagnosis can take its
-peers' values from them instead of computing its whole category again."""
+peers' values from them instead of computing its whole category again.
+
+No float is stored: a value is kept in millionths (`value_micro`, an integer), exact for money
+and counts and to 10⁻⁶ for ratios.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from typing import Any
 import pyarrow as pa
 
 from caopan.engine.backend import Engine
+
+MICRO = 1_000_000
 
 
 def save(
@@ -25,7 +31,7 @@ def save(
             "category": r["category"],
             "stage": r["stage"],
             "indicator": indicator,
-            "value": None if reading["value"] is None else float(reading["value"]),
+            "value_micro": None if reading["value"] is None else round(reading["value"] * MICRO),
             "recorded_at": at,
         }
         for r in results
@@ -50,6 +56,9 @@ def peers(
         (run.recorded_at == latest) & (run.category == category) & (run.stage == stage)
     )
     out: dict[str, dict[str, float | None]] = {}
-    for row in mine.select("merchant_id", "indicator", "value").to_pyarrow().to_pylist():
-        out.setdefault(row["merchant_id"], {})[row["indicator"]] = row["value"]
+    for row in mine.select("merchant_id", "indicator", "value_micro").to_pyarrow().to_pylist():
+        micro = row["value_micro"]
+        out.setdefault(row["merchant_id"], {})[row["indicator"]] = (
+            None if micro is None else micro / MICRO
+        )
     return out

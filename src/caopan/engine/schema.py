@@ -210,7 +210,7 @@ TABLES: Final[dict[str, dict[str, str]]] = {
         "category": "string",
         "stage": "string",
         "indicator": "string",
-        "value": "float64",
+        "value_micro": "int64",
         "recorded_at": "int64",
     },
 }
