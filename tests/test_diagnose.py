@@ -238,8 +238,12 @@ def test_the_web_page_and_json_of_a_merchant(world: str, tmp_path: Path) -> None
         query = {"window": WINDOW, "as_of": AS_OF.isoformat()}
         page = httpx.get(f"{server.url}/merchants/M0002/diagnosis", params=query, timeout=120)
         data = httpx.get(f"{server.url}/api/merchants/M0002/diagnosis", params=query, timeout=120)
-        missing = httpx.get(f"{server.url}/api/merchants/nobody/diagnosis", params=query)
-        bad = httpx.get(f"{server.url}/api/merchants/M0002/diagnosis", params={"as_of": "x"})
+        missing = httpx.get(
+            f"{server.url}/api/merchants/nobody/diagnosis", params=query, timeout=120
+        )
+        bad = httpx.get(
+            f"{server.url}/api/merchants/M0002/diagnosis", params={"as_of": "x"}, timeout=120
+        )
     finally:
         server.stop()
     assert page.status_code == 200 and "阶段 Stage" in page.text
@@ -279,3 +283,34 @@ def test_the_provider_of_a_stage_change_is_the_one_under_contract_that_day(tmp_p
     ]
     assert history[0]["to_stage"] == "爬坡" and history[1]["to_stage"] == "新店破0"
     assert not history[1]["leap"]  # a move down is recorded, and is no leap
+
+
+def test_one_merchant_takes_its_peers_from_the_stored_run_with_the_same_percentiles(
+    tmp_path: Path,
+) -> None:
+    from caopan.engine import diagnosis as engine_diagnosis
+    from caopan.engine import readings_store
+    from tests.engine import diagnosis_oracle as oracle
+
+    with App(f"duckdb:///{tmp_path / 'p.duckdb'}") as app:
+        oracle.load(app.engine, oracle.build(5, merchants=9))
+        low = Thresholds(first_orders=0, breakeven_month_fen=0)
+        everyone = {r["merchant_id"]: r for r in app.diagnose_all(30, oracle.AS_OF, low)}
+
+        def stored(category: str, stage: str) -> dict[str, dict[str, float | None]] | None:
+            return readings_store.peers(app.engine, oracle.AS_OF, 30, category, stage)
+
+        for mid, whole in everyone.items():
+            one = engine_diagnosis.diagnose_one(app.engine, mid, oracle.AS_OF, 30, low, stored)
+            assert one is not None
+            assert one["indicators"] == whole["indicators"], mid
+            assert one["findings"] == whole["findings"]
+            page = app.diagnose(mid, 30, oracle.AS_OF, low, record=False)
+            assert page["indicators"] == whole["indicators"]
+        assert any(r["indicators"]["gmv_fen"]["percentile"] is not None for r in everyone.values())
+        earlier = oracle.AS_OF - timedelta(days=1)
+        nothing = engine_diagnosis.diagnose_one(
+            app.engine, "m0", earlier, 30, low,
+            lambda c, s: readings_store.peers(app.engine, earlier, 30, c, s),
+        )  # fmt: skip
+        assert nothing is None  # no stored run for that day: the caller runs the category pass

@@ -29,7 +29,7 @@ from caopan.domain.stages import Thresholds
 from caopan.domain.tokens import new_token, token_hash
 from caopan.engine import contracts as contract_store
 from caopan.engine import diagnosis as engine_diagnosis
-from caopan.engine import diagnosis_details, settlement, stage_store
+from caopan.engine import diagnosis_details, readings_store, settlement, stage_store
 from caopan.engine import reconcile as engine_reconcile
 from caopan.engine import review as engine_review
 from caopan.engine.backend import Engine, connect, default_url, normalize_url
@@ -527,18 +527,25 @@ class App:
         engine: Engine | None = None,
     ) -> dict[str, Any]:
         """One merchant's diagnosis (spec diagnosis.md) with the page's breakdowns and stage
-        history; the pass covers the merchant's category, its peers. `record` stores a stage
-        change (a leap when it moves up)."""
+        history. Its peers' values come from the stored `diagnose --all` of the same day and
+        window when there is one, else from a pass over the merchant's category. `record`
+        stores a stage change (a leap when it moves up)."""
         eng = engine or self.engine
         _check_window(window)
         day = as_of or shanghai_date(now_ms())
-        peers = self._peers_of(eng, merchant_id)
-        results = engine_diagnosis.diagnose_many(
-            eng, day, window, thresholds or Thresholds(), peers
-        )
-        if merchant_id not in results:
-            raise NotFound(f"merchant {merchant_id!r} has no record and no orders")
-        result = results[merchant_id]
+        rules = thresholds or Thresholds()
+
+        def stored(category: str, stage: str) -> dict[str, dict[str, float | None]] | None:
+            return readings_store.peers(eng, day, window, category, stage)
+
+        found = engine_diagnosis.diagnose_one(eng, merchant_id, day, window, rules, stored)
+        if found is None:  # no stored `--all` for this day: the pass over the category
+            peers = self._peers_of(eng, merchant_id)
+            results = engine_diagnosis.diagnose_many(eng, day, window, rules, peers)
+            if merchant_id not in results:
+                raise NotFound(f"merchant {merchant_id!r} has no record and no orders")
+            found = results[merchant_id]
+        result = found
         if record:
             stage_store.record(eng, day, {merchant_id: result["stage"]}, window, now_ms())
         span = engine_diagnosis.span_of(day, window)
@@ -570,16 +577,20 @@ class App:
         record: bool = True,
         progress: Callable[[int, int], None] | None = None,
     ) -> list[dict[str, Any]]:
-        """Every merchant's diagnosis in one pass (no page breakdowns), by merchant id."""
+        """Every merchant's diagnosis in one pass (no page breakdowns), by merchant id;
+        `record` stores the stage changes and every merchant's readings (the peers of later
+        one-merchant diagnoses of the same day and window)."""
         _check_window(window)
         day = as_of or shanghai_date(now_ms())
         results = engine_diagnosis.diagnose_many(
             self.engine, day, window, thresholds or Thresholds(), progress=progress
         )
+        ordered = [results[mid] for mid in sorted(results)]
         if record:
             stages = {mid: r["stage"] for mid, r in results.items()}
             stage_store.record(self.engine, day, stages, window, now_ms())
-        return [results[mid] for mid in sorted(results)]
+            readings_store.save(self.engine, day, window, ordered, now_ms())
+        return ordered
 
     def track_stages(
         self,

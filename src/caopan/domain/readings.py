@@ -184,7 +184,7 @@ def with_percentiles(
             column = columns[group, ind.id]
             value = cur[ind.id]
             others = len(column) - (value is not None)
-            readings[ind.id] = Reading(value, prev[ind.id], _percentile(value, column), others)
+            readings[ind.id] = Reading(value, prev.get(ind.id), _percentile(value, column), others)
         out[merchant] = readings
     return out
 

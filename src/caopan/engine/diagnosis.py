@@ -56,10 +56,23 @@ def diagnose_many(
     called with (steps done, steps in all)."""
     span = span_of(as_of, window_days)
     raw = sums(engine, span, merchants, progress)
+    values, staged, categories = _evaluate(raw, window_days, thresholds)
+    groups = {mid: f"{categories[mid]}|{staged[mid]}" for mid in values}
+    with_peers = readings.with_percentiles(values, groups)
+    return {
+        mid: report(mid, categories[mid], staged[mid], with_peers[mid], span, window_days)
+        for mid in values
+    }
+
+
+def _evaluate(
+    raw: dict[str, Any], window_days: int, thresholds: stages.Thresholds
+) -> tuple[dict[str, tuple[Values, Values]], dict[str, str], dict[str, str | None]]:
+    """Each merchant's (current, previous) values, stage and category from the raw sums."""
     rows: dict[tuple[str, str], dict[str, Any]] = raw["rows"]
     values: dict[str, tuple[Values, Values]] = {}
-    groups: dict[str, str] = {}
     staged: dict[str, str] = {}
+    categories: dict[str, str | None] = {}
     for m in raw["merchants"]:
         mid = str(m["merchant_id"])
         cur_row, prev_row = rows.get((mid, "cur"), {}), rows.get((mid, "prev"), {})
@@ -68,13 +81,40 @@ def diagnose_many(
         values[mid] = (cur, prev)
         x = stage_input(cur, prev, int(cur_row.get("sale_days") or 0), window_days)
         staged[mid] = stages.classify(x, thresholds)
-        groups[mid] = f"{m['category']}|{staged[mid]}"
-    with_peers = readings.with_percentiles(values, groups)
-    out: dict[str, dict[str, Any]] = {}
-    for m in raw["merchants"]:
-        mid = str(m["merchant_id"])
-        out[mid] = report(mid, m.get("category"), staged[mid], with_peers[mid], span, window_days)
-    return out
+        categories[mid] = m.get("category")
+    return values, staged, categories
+
+
+PeerLookup = Callable[[str, str], dict[str, dict[str, float | None]] | None]
+"""(category, stage) → stored peers' values by merchant, or None when none were stored."""
+
+
+def diagnose_one(
+    engine: Engine,
+    merchant_id: str,
+    as_of: date,
+    window_days: int,
+    thresholds: stages.Thresholds,
+    stored_peers: PeerLookup,
+) -> dict[str, Any] | None:
+    """One merchant, its peers' values taken from a stored `diagnose --all` of the same day
+    and window; None when nothing was stored for its category and stage, or the merchant is
+    unknown (the caller then runs the category pass)."""
+    span = span_of(as_of, window_days)
+    raw = sums(engine, span, [merchant_id])
+    values, staged, categories = _evaluate(raw, window_days, thresholds)
+    if merchant_id not in values:
+        return None
+    category, stage = categories[merchant_id], staged[merchant_id]
+    peers = {} if category is None else stored_peers(category, stage)
+    if peers is None:
+        return None
+    empty: Values = {}
+    for mid, stored in peers.items():
+        if mid != merchant_id:
+            values[mid] = ({i.id: stored.get(i.id) for i in INDICATORS}, empty)
+    with_peers = readings.with_percentiles(values, dict.fromkeys(values, "peers"))
+    return report(merchant_id, category, stage, with_peers[merchant_id], span, window_days)
 
 
 def report(

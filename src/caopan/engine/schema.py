@@ -259,6 +259,17 @@ TABLES: Final[dict[str, dict[str, str]]] = {
         "settings": "string",
         "set_at": "int64",
     },
+    # every merchant's readings from `diagnose --all`: the peers of a one-merchant diagnosis
+    "diagnosis_readings": {
+        "as_of": "date",
+        "window_days": "int64",
+        "merchant_id": "string",
+        "category": "string",
+        "stage": "string",
+        "indicator": "string",
+        "value_micro": "int64",
+        "recorded_at": "int64",
+    },
 }
 """Table name → column name → Ibis type name."""
 
