@@ -352,3 +352,14 @@ def test_a_bad_first_data_row_is_not_mistaken_for_a_description(app: App, tmp_pa
     (report,) = app.import_files([path], Request())
     assert not report.description_row
     assert (report.rows_read, report.rows_imported, report.rows_quarantined) == (3, 2, 1)
+
+
+def test_a_header_after_a_stray_carriage_return_is_refused(app: App, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "ks.csv", KS_ORDERS.known, ks_order_rows(), encoding="utf-8")
+    path.write_bytes(b"\r" + path.read_bytes())
+    (report,) = app.import_files([path], KS)
+    assert report.refused is not None and "first row is empty" in report.refused
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_bytes(b'"a\x00b,c\n')
+    (other,) = app.import_files([quoted], KS)
+    assert other.refused is not None

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import gzip
 import io
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -177,7 +178,11 @@ def sniff_encoding(head: bytes) -> str:
 
 def _open_csv(path: Path, body: Any, head: bytes, encoding: str) -> Sheet:
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
-    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0].rstrip("\r"))), [])
+    line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # as Arrow cuts records
+    try:
+        first = next(csv.reader(io.StringIO(line)), [])
+    except csv.Error as exc:
+        raise InvalidInput(f"{path}: the header row cannot be read: {exc}") from None
     if not any(cell.strip() for cell in first):
         raise InvalidInput(f"{path}: the first row is empty; expected a header row")
     names = columns_of(first)
