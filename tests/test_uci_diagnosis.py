@@ -165,14 +165,19 @@ def caopan(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def diagnosed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Import the file with the real CLI into a DuckDB file once, then diagnose it."""
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The file imported with the real CLI into a DuckDB file, once."""
     db = tmp_path_factory.mktemp("uci") / "uci.duckdb"
     imported = caopan(db, "import", str(UCI), "--mapping", MERCHANT, "--json")
     assert imported.returncode == 0, imported.stderr
     (summary,) = json.loads(imported.stdout)
     assert summary["rows_read"] == summary["rows_imported"] == 541_909
-    run = caopan(db, "diagnose", MERCHANT, "--as-of", LAST_DAY.isoformat(), "--json")
+    return db
+
+
+@pytest.fixture(scope="module")
+def diagnosed(store: Path) -> dict[str, Any]:
+    run = caopan(store, "diagnose", MERCHANT, "--as-of", LAST_DAY.isoformat(), "--json")
     assert run.returncode == 0, run.stderr
     result: dict[str, Any] = json.loads(run.stdout)
     return result
@@ -231,3 +236,17 @@ def test_stage_and_findings_follow_from_the_figures(diagnosed: dict[str, Any], l
     for f in diagnosed["findings"]:
         assert f["severity"] in ("red", "amber", "green") and f["message_zh"] and f["message_en"]
     assert len(diagnosed["top_actions"]) <= 3
+
+
+def test_the_page_and_the_workbook_are_written(store: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    page, book = tmp_path / "uci.html", tmp_path / "uci.xlsx"
+    day = LAST_DAY.isoformat()
+    run = caopan(
+        store, "diagnose", MERCHANT, "--as-of", day, "--html", str(page), "--xlsx", str(book)
+    )
+    assert run.returncode == 0, run.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "未知 unknown" in text and "uci-online-retail" in text
+    assert len(load_workbook(book).sheetnames) > 1
