@@ -123,7 +123,7 @@ INDICATORS: Final = (
        "live", "buyers in the merchant's sessions who entered as followers ÷ those buyers"),
     _i("avg_order_value_fen", "客单价", "average order value", PEOPLE, "fen", True, "orders",
        "GMV ÷ paid orders"),
-    _i("orders_per_buyer", "人均订单数", "orders per buyer", PEOPLE, "ratio", True, "orders",
+    _i("orders_per_buyer", "人均订单数", "orders per buyer", PEOPLE, "count", True, "orders",
        "paid orders ÷ buyers"),
     # 服务 service
     _i("refund_rate", "退款率(金额)", "refund rate (amount)", SERVICE, "ratio", False, "orders",

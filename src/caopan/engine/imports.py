@@ -4,8 +4,10 @@ The stage (Parquet files of typed rows, one per chunk) is keyed per target:
 
 * **orders** — each row is `order_id#n`, `n` numbering the order's rows by `line_key` then
   record; goods rows become `order_lines` (line_no `n`), rows of a cancellation become
-  `refunds`, rows of non-product codes become order-level amounts (postage into freight, the
-  rest kept in `orders.raw` under `non_product`); an order's rows make one `orders` row;
+  `refunds`, rows of non-product codes become order-level amounts (postage into freight and
+  the paid amount, as 快手 实付款 includes freight; the rest kept in `orders.raw` under
+  `non_product`); an order's rows make one `orders` row, a cancellation's with no payment time
+  (it is not a paid order);
   products not yet known for the merchant are added to `products` (name, last unit price);
 * **bill** — each row is a settlement line `order_id#n` (several per order); a row carrying a
   refund is also a `refunds` row `bill:<line_id>`;
@@ -234,8 +236,11 @@ def _write_orders(con: Any, merchant_id: str | None, source: str, postage: list[
         SELECT r.order_id, {_lit(merchant_id)}, NULL, NULL, NULL,
             min(buyer_id), min(channel), min(talent_id), min(leader_id),
             CASE WHEN bool_or(is_refund) THEN 'cancelled' ELSE min(status) END,
-            min(created_at), min(paid_at), max(shipped_at), max(received_at),
-            coalesce(sum(paid) FILTER (WHERE goods), 0),
+            min(created_at), CASE WHEN NOT bool_or(is_refund) THEN min(paid_at) END,
+            max(shipped_at), max(received_at),
+            coalesce(sum(paid) FILTER (WHERE goods), 0)
+                + CASE WHEN NOT bool_or(is_refund) THEN coalesce(any_value(adj.postage), 0)
+                    ELSE 0 END,
             coalesce(max(freight), 0) + coalesce(any_value(adj.postage), 0),
             coalesce(max(discount), 0), {_lit(source)},
             CASE WHEN any_value(adj.amounts) IS NULL THEN arg_min(raw, row)

@@ -39,6 +39,8 @@ def indicator_text(ind: Indicator, value: float | int | None) -> str:
     ('¥1,234.56', '2.35')
     >>> indicator_text(BY_ID["repurchase_rate"], 0.25), indicator_text(BY_ID["gpm_fen"], None)
     ('25.0%', '未知 unknown')
+    >>> indicator_text(BY_ID["orders_per_buyer"], 1.8735)  # a mean count, not a share
+    '1.87'
     """
     if value is None:
         return UNKNOWN

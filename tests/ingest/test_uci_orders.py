@@ -1,0 +1,53 @@
+"""A few rows in the UCI Online Retail layout through `--mapping uci-online-retail`, then the
+diagnosis: postage is freight the buyer paid (not taken off the goods twice) and a cancellation
+is a refund, not a paid order."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+from caopan.app import App
+from caopan.ingest.imports import Request
+
+HEADER = [
+    "InvoiceNo",
+    "StockCode",
+    "Description",
+    "Quantity",
+    "InvoiceDate",
+    "UnitPrice",
+    "CustomerID",
+    "Country",
+]
+ROWS = [
+    ["536365", "85123A", "HANGING HEART", "6", "2011-12-01 08:26:00", "2.55", "17850.0", "UK"],
+    ["536365", "POST", "POSTAGE", "1", "2011-12-01 08:26:00", "18.00", "17850.0", "UK"],
+    ["536366", "22633", "HAND WARMER", "3", "2011-12-02 10:00:00", "1.85", "13047.0", "UK"],
+    ["C536367", "85123A", "HANGING HEART", "-2", "2011-12-03 09:00:00", "2.55", "12345.0", "UK"],
+    ["C536367", "POST", "POSTAGE", "-1", "2011-12-03 09:00:00", "18.00", "12345.0", "UK"],
+]
+
+
+def test_postage_and_cancellations_in_orders_and_the_diagnosis(tmp_path: Path) -> None:
+    path = tmp_path / "retail.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([HEADER, *ROWS])
+    with App(f"duckdb:///{tmp_path / 'uci.duckdb'}") as app:
+        (report,) = app.import_files([path], Request(mapping="uci-online-retail"))
+        assert report.refused is None and report.gmv_fen == 6 * 255 + 3 * 185
+        orders = app.engine.con.con.execute(
+            "SELECT order_id, status, paid_at IS NOT NULL, paid_fen, freight_fen FROM orders "
+            "ORDER BY order_id"
+        ).fetchall()
+        result = app.diagnose("uci-online-retail", 30, date(2011, 12, 9), record=False)
+    assert orders == [
+        ("536365", None, True, 6 * 255 + 1800, 1800),  # the buyer paid the postage too
+        ("536366", None, True, 3 * 185, 0),
+        ("C536367", "cancelled", False, 0, -1800),  # a cancellation is not a paid order
+    ]
+    ind = {k: v["value"] for k, v in result["indicators"].items()}
+    assert ind["gmv_fen"] == 6 * 255 + 3 * 185  # goods only: postage is not merchandise
+    assert (ind["orders"], ind["buyers"]) == (2, 2)  # the cancelling customer bought nothing
+    assert ind["refund_rate"] == 2 * 255 / (6 * 255 + 3 * 185)
