@@ -35,6 +35,7 @@ from caopan.engine import review as engine_review
 from caopan.engine.backend import Engine, connect, default_url, normalize_url
 from caopan.engine.commission_estimate import Range, commission_estimates
 from caopan.engine.earnings import session_earnings
+from caopan.engine.indicators import merchant_scope
 from caopan.engine.key_index import KeyIndex
 from caopan.engine.scope import resolve
 from caopan.engine.settlement_store import settle_contract
@@ -538,18 +539,22 @@ class App:
         def stored(category: str, stage: str) -> dict[str, dict[str, float | None]] | None:
             return readings_store.peers(eng, day, window, category, stage)
 
-        found = engine_diagnosis.diagnose_one(eng, merchant_id, day, window, rules, stored)
-        if found is None:  # no stored `--all` for this day: the pass over the category
-            peers = self._peers_of(eng, merchant_id)
-            results = engine_diagnosis.diagnose_many(eng, day, window, rules, peers)
-            if merchant_id not in results:
-                raise NotFound(f"merchant {merchant_id!r} has no record and no orders")
-            found = results[merchant_id]
-        result = found
-        if record:
-            stage_store.record(eng, day, {merchant_id: result["stage"]}, window, now_ms())
         span = engine_diagnosis.span_of(day, window)
-        result["details"] = diagnosis_details.details(eng, merchant_id, span)
+        # The merchant's paid orders and lines, materialised once for the sums and the page.
+        with merchant_scope(eng, span, merchant_id) as scope:
+            found = engine_diagnosis.diagnose_one(
+                eng, merchant_id, day, window, rules, stored, scope
+            )
+            if found is None:  # no stored `--all` for this day: the pass over the category
+                peers = self._peers_of(eng, merchant_id)
+                results = engine_diagnosis.diagnose_many(eng, day, window, rules, peers)
+                if merchant_id not in results:
+                    raise NotFound(f"merchant {merchant_id!r} has no record and no orders")
+                found = results[merchant_id]
+            result = found
+            if record:
+                stage_store.record(eng, day, {merchant_id: result["stage"]}, window, now_ms())
+            result["details"] = diagnosis_details.details(eng, merchant_id, span, scope)
         result["stage_history"] = stage_store.history(eng, merchant_id)
         result["name"] = self._merchant_name(eng, merchant_id)
         return result

@@ -16,7 +16,7 @@ from caopan.domain.clock import day_start_ms, shanghai_date
 from caopan.domain.indicators import INDICATORS
 from caopan.domain.readings import Number, Reading
 from caopan.engine.backend import Engine
-from caopan.engine.indicators import Span, sums
+from caopan.engine.indicators import Scope, Span, sums
 
 Values = dict[str, Number | None]
 
@@ -96,12 +96,14 @@ def diagnose_one(
     window_days: int,
     thresholds: stages.Thresholds,
     stored_peers: PeerLookup,
+    scope: Scope | None = None,
 ) -> dict[str, Any] | None:
     """One merchant, its peers' values taken from a stored `diagnose --all` of the same day
     and window; None when nothing was stored for its category and stage, or the merchant is
-    unknown (the caller then runs the category pass)."""
+    unknown (the caller then runs the category pass). `scope`: the merchant's orders and
+    lines, already materialised for the same window."""
     span = span_of(as_of, window_days)
-    raw = sums(engine, span, [merchant_id])
+    raw = sums(engine, span, [merchant_id], scope=scope)
     values, staged, categories = _evaluate(raw, window_days, thresholds)
     if merchant_id not in values:
         return None

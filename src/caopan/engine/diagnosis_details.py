@@ -12,7 +12,7 @@ from caopan.domain.clock import MS_PER_DAY
 from caopan.domain.events import SOURCE_CLASSES
 from caopan.domain.segments import PRICE_BANDS, price_band, rfm_segments
 from caopan.engine.backend import Engine
-from caopan.engine.indicators import SHANGHAI_OFFSET_MS, Span, paid_orders
+from caopan.engine.indicators import SHANGHAI_OFFSET_MS, Scope, Span, merchant_scope
 from caopan.engine.sources import source_class
 
 Row = dict[str, Any]
@@ -23,17 +23,23 @@ def _rows(expr: ir.Table) -> list[Row]:
     return list(expr.to_pyarrow().to_pylist())
 
 
-def details(engine: Engine, merchant_id: str, span: Span) -> dict[str, Any]:
-    """Every breakdown of one merchant over the window and the one before."""
-    with paid_orders(engine, span, [merchant_id]).cache() as orders:
-        return {
-            "daily": daily(orders),
-            "products": products(engine, orders, span),
-            "price_bands": price_bands(engine, orders),
-            "sources": sources(engine, merchant_id, span),
-            "refund_reasons": refund_reasons(engine, merchant_id, span),
-            "segments": segments(orders, span),
-        }
+def details(
+    engine: Engine, merchant_id: str, span: Span, scope: Scope | None = None
+) -> dict[str, Any]:
+    """Every breakdown of one merchant over the window and the one before; `scope`: its paid
+    orders and lines already materialised for `span` (the diagnosis's), else made here."""
+    if scope is None:
+        with merchant_scope(engine, span, merchant_id) as made:
+            return details(engine, merchant_id, span, made)
+    orders, lines = scope.orders, scope.lines
+    return {
+        "daily": daily(orders),
+        "products": products(engine, orders, lines, span),
+        "price_bands": price_bands(lines, orders),
+        "sources": sources(engine, merchant_id, span),
+        "refund_reasons": refund_reasons(engine, merchant_id, span),
+        "segments": segments(orders, span),
+    }
 
 
 def daily(orders: ir.Table) -> list[Row]:
@@ -49,10 +55,10 @@ def _date_text(day_number: int) -> str:
     return (date(1970, 1, 1) + timedelta(days=int(day_number))).isoformat()
 
 
-def products(engine: Engine, orders: ir.Table, span: Span) -> list[Row]:
+def products(engine: Engine, orders: ir.Table, all_lines: ir.Table, span: Span) -> list[Row]:
     """Products by GMV in the window (all of them), with cumulative share, previous GMV and
-    the refunds dated in the window on their lines."""
-    lines = engine.table("order_lines")
+    the refunds dated in the window on their lines (`all_lines`: the orders' lines)."""
+    lines = all_lines
     key = lines.product_id.coalesce(lines.sku)
     lines = lines.select(
         _order=lines.order_id, line_no=lines.line_no, product=key, fen=lines.paid_fen
@@ -68,7 +74,7 @@ def products(engine: Engine, orders: ir.Table, span: Span) -> list[Row]:
     r = r.filter((r.refunded_at >= span.start) & (r.refunded_at < span.end))
     mine = orders.select(_o=orders.order_id).distinct()
     rl = r.inner_join(mine, r.order_id == mine._o)
-    refunds_per = _refunds_per_product(engine, rl)
+    refunds_per = _refunds_per_product(all_lines, rl)
     joined = per.left_join(refunds_per, per.product == refunds_per._rp)
     names = engine.table("products").select(_pid=ibis._.product_id, name=ibis._.name)
     joined = joined.select(*per.columns, refund_fen=joined.refund_fen.coalesce(0))
@@ -85,8 +91,7 @@ def products(engine: Engine, orders: ir.Table, span: Span) -> list[Row]:
     return rows
 
 
-def _refunds_per_product(engine: Engine, refunds: ir.Table) -> ir.Table:
-    lines = engine.table("order_lines")
+def _refunds_per_product(lines: ir.Table, refunds: ir.Table) -> ir.Table:
     lk = lines.select(
         _lo=lines.order_id, _ln=lines.line_no, _rp=lines.product_id.coalesce(lines.sku)
     )
@@ -94,8 +99,7 @@ def _refunds_per_product(engine: Engine, refunds: ir.Table) -> ir.Table:
     return j.group_by("_rp").aggregate(refund_fen=j.amount_fen.sum())
 
 
-def price_bands(engine: Engine, orders: ir.Table) -> list[Row]:
-    lines = engine.table("order_lines")
+def price_bands(lines: ir.Table, orders: ir.Table) -> list[Row]:
     o = orders.filter(orders.period == "cur").select("order_id")
     j = o.inner_join(lines, o.order_id == lines.order_id)
     per = j.group_by(unit=j.unit_price_fen).aggregate(gmv_fen=j.paid_fen.sum(), lines=j.count())

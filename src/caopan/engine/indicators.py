@@ -11,7 +11,8 @@ product is judged *returning* or *not new* against is the 90 days before each pe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,15 +78,29 @@ def _narrow(t: ir.Table, merchants: Sequence[str] | None) -> ir.Table:
     return t if merchants is None else t.filter(t.merchant_id.isin(list(merchants)))
 
 
-def paid_orders(engine: Engine, span: Span, merchants: Sequence[str] | None) -> ir.Table:
+def _orders_in(engine: Engine, span: Span, merchants: Sequence[str] | None) -> ir.Table:
+    """Orders paid from the history start to the window's end, as stored."""
+    o = _narrow(engine.table("orders"), merchants)
+    return o.filter(
+        o.paid_at.notnull() & (o.paid_at >= span.history_start) & (o.paid_at < span.end)
+    )
+
+
+def paid_orders(
+    engine: Engine,
+    span: Span,
+    merchants: Sequence[str] | None,
+    base: ir.Table | None = None,
+    lines: ir.Table | None = None,
+) -> ir.Table:
     """Orders paid from the history start to the window's end, one row each, with their
     merchandise (`merch_fen`), whether it was sold in the merchant's own session (`own_room`)
-    and its `period`."""
-    o = _narrow(engine.table("orders"), merchants)
-    o = o.filter(o.paid_at.notnull() & (o.paid_at >= span.history_start) & (o.paid_at < span.end))
+    and its `period`. `base` (those orders as stored) and `lines` (order lines holding at
+    least theirs) may be given already narrowed: see `Scope`."""
+    o = _orders_in(engine, span, merchants) if base is None else base
     # The merchandise of an order is its paid amount less freight; only an order with no paid
     # amount (an import that gives lines alone) is summed from its lines.
-    lines = engine.table("order_lines")
+    lines = engine.table("order_lines") if lines is None else lines
     wanted = o.filter(o.paid_fen.isnull()).select(_id=o.order_id)
     lines = lines.inner_join(wanted, lines.order_id == wanted._id)
     per_order = lines.group_by(_order=lines.order_id).aggregate(_lines_fen=lines.paid_fen.sum())
@@ -107,6 +122,31 @@ def paid_orders(engine: Engine, span: Span, merchants: Sequence[str] | None) -> 
         own_room=(j.room_merchant == j.merchant_id).coalesce(False),
         period=_period(j.paid_at, span),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """One merchant's paid orders (`paid_orders`) and their order lines, each materialised
+    once: the single-merchant path reads them for its sums and for the page's breakdowns
+    instead of reading the whole `orders` and `order_lines` again for every query."""
+
+    merchant_id: str
+    orders: ir.Table
+    lines: ir.Table
+
+
+@contextmanager
+def merchant_scope(engine: Engine, span: Span, merchant_id: str) -> Iterator[Scope]:
+    """The `Scope` of one merchant over `span`, released on exit."""
+    with _orders_in(engine, span, [merchant_id]).cache() as base:
+        all_lines = engine.table("order_lines")
+        ids = base.select(_id=base.order_id)
+        mine = all_lines.semi_join(ids, all_lines.order_id == ids._id)
+        with (
+            mine.cache() as lines,
+            paid_orders(engine, span, [merchant_id], base, lines).cache() as orders,
+        ):
+            yield Scope(merchant_id, orders, lines)
 
 
 def order_sums(orders: ir.Table, refunds: ir.Table, span: Span) -> ir.Table:
@@ -172,10 +212,11 @@ def buyer_sums(orders: ir.Table, span: Span) -> ir.Table:
     )
 
 
-def product_sales(engine: Engine, orders: ir.Table) -> ir.Table:
+def product_sales(engine: Engine, orders: ir.Table, lines: ir.Table | None = None) -> ir.Table:
     """Per (merchant, product, period incl. hist): merchandise sold and talent commission on
-    it (paid × the line's talent rate)."""
-    lines = engine.table("order_lines")
+    it (paid × the line's talent rate). `lines`: the order lines, or a part holding those of
+    `orders`."""
+    lines = engine.table("order_lines") if lines is None else lines
     key = lines.product_id.coalesce(lines.sku)
     commission = (lines.paid_fen * lines.talent_rate_ppm / 1_000_000).round().cast("int64")
     lines = lines.select(
@@ -395,8 +436,10 @@ def sums(
     span: Span,
     merchants: Sequence[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    scope: Scope | None = None,
 ) -> dict[str, Any]:
-    """Every raw sum the indicators need, for every merchant (or the ones named).
+    """Every raw sum the indicators need, for every merchant (or the ones named; `scope`, when
+    given, holds the paid orders and lines of the one merchant named).
 
     Returns `{"merchants": [{merchant_id, category, has_live, …}], "rows": {(merchant, period):
     {sum: value}}}`; a merchant with no row for a part has no data of that kind in the period.
@@ -404,10 +447,15 @@ def sums(
     rows: dict[tuple[str, str], Row] = {}
     refunds = engine.table("refunds")
     # The paid orders and product sales are read by most parts: computed once, then released.
-    with (
-        paid_orders(engine, span, merchants).cache() as orders,
-        product_sales(engine, orders).cache() as sales,
-    ):
+    with ExitStack() as stack:
+        if scope is None:
+            orders = stack.enter_context(paid_orders(engine, span, merchants).cache())
+            lines = None
+        else:
+            orders, lines = scope.orders, scope.lines
+        sales = stack.enter_context(product_sales(engine, orders, lines).cache())
+        if merchants is not None:  # only their refunds: no pass over every order's refunds
+            refunds = refunds.semi_join(orders, refunds.order_id == orders.order_id)
         parts = (
             order_sums(orders, refunds, span),
             top_talent(orders),
