@@ -37,7 +37,7 @@ def details(
         "products": products(engine, orders, lines, span),
         "price_bands": price_bands(lines, orders),
         "sources": sources(engine, merchant_id, span),
-        "refund_reasons": refund_reasons(engine, merchant_id, span),
+        "refund_reasons": refund_reasons(engine, scope.owned, merchant_id, span),
         "segments": segments(orders, span),
     }
 
@@ -126,10 +126,12 @@ def sources(engine: Engine, merchant_id: str, span: Span) -> list[Row]:
     return _rows(per.order_by(["period", "traffic_class"]))
 
 
-def refund_reasons(engine: Engine, merchant_id: str, span: Span) -> list[Row]:
+def refund_reasons(engine: Engine, owned: ir.Table, merchant_id: str, span: Span) -> list[Row]:
+    """Refunds dated in the window by reason (`owned`: the orders, or a part holding the
+    merchant's)."""
     r = engine.table("refunds")
     r = r.filter((r.refunded_at >= span.start) & (r.refunded_at < span.end))
-    o = engine.table("orders")
+    o = owned
     mine = o.filter(o.merchant_id == merchant_id).select(_o=o.order_id)
     j = r.inner_join(mine, r.order_id == mine._o)
     per = j.group_by(reason=j.reason.coalesce("未知 unknown")).aggregate(

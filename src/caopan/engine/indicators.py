@@ -78,9 +78,30 @@ def _narrow(t: ir.Table, merchants: Sequence[str] | None) -> ir.Table:
     return t if merchants is None else t.filter(t.merchant_id.isin(list(merchants)))
 
 
-def _orders_in(engine: Engine, span: Span, merchants: Sequence[str] | None) -> ir.Table:
+ORDER_COLUMNS = (
+    "order_id",
+    "merchant_id",
+    "buyer_id",
+    "channel",
+    "talent_id",
+    "session_id",
+    "paid_at",
+    "shipped_at",
+    "paid_fen",
+    "freight_fen",
+)
+"""The columns of `orders` the diagnosis reads."""
+
+
+def _orders(engine: Engine, owned: ir.Table | None) -> ir.Table:
+    return engine.table("orders") if owned is None else owned
+
+
+def _orders_in(
+    engine: Engine, span: Span, merchants: Sequence[str] | None, owned: ir.Table | None = None
+) -> ir.Table:
     """Orders paid from the history start to the window's end, as stored."""
-    o = _narrow(engine.table("orders"), merchants)
+    o = _narrow(_orders(engine, owned), merchants)
     return o.filter(
         o.paid_at.notnull() & (o.paid_at >= span.history_start) & (o.paid_at < span.end)
     )
@@ -90,14 +111,14 @@ def paid_orders(
     engine: Engine,
     span: Span,
     merchants: Sequence[str] | None,
-    base: ir.Table | None = None,
+    owned: ir.Table | None = None,
     lines: ir.Table | None = None,
 ) -> ir.Table:
     """Orders paid from the history start to the window's end, one row each, with their
     merchandise (`merch_fen`), whether it was sold in the merchant's own session (`own_room`)
-    and its `period`. `base` (those orders as stored) and `lines` (order lines holding at
+    and its `period`. `owned` (the merchants' orders) and `lines` (order lines holding at
     least theirs) may be given already narrowed: see `Scope`."""
-    o = _orders_in(engine, span, merchants) if base is None else base
+    o = _orders_in(engine, span, merchants, owned)
     # The merchandise of an order is its paid amount less freight; only an order with no paid
     # amount (an import that gives lines alone) is summed from its lines.
     lines = engine.table("order_lines") if lines is None else lines
@@ -126,11 +147,13 @@ def paid_orders(
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """One merchant's paid orders (`paid_orders`) and their order lines, each materialised
-    once: the single-merchant path reads them for its sums and for the page's breakdowns
-    instead of reading the whole `orders` and `order_lines` again for every query."""
+    """One merchant's orders (`owned`: every one, the columns the diagnosis reads), its paid
+    orders (`paid_orders`) and their order lines, each materialised once: the single-merchant
+    path reads them for its sums and for the page's breakdowns instead of reading the whole
+    `orders` and `order_lines` again for every query."""
 
     merchant_id: str
+    owned: ir.Table
     orders: ir.Table
     lines: ir.Table
 
@@ -138,15 +161,17 @@ class Scope:
 @contextmanager
 def merchant_scope(engine: Engine, span: Span, merchant_id: str) -> Iterator[Scope]:
     """The `Scope` of one merchant over `span`, released on exit."""
-    with _orders_in(engine, span, [merchant_id]).cache() as base:
+    every = _narrow(engine.table("orders"), [merchant_id]).select(*ORDER_COLUMNS)
+    with every.cache() as owned:
+        paid = _orders_in(engine, span, [merchant_id], owned)
+        ids = paid.select(_id=paid.order_id)
         all_lines = engine.table("order_lines")
-        ids = base.select(_id=base.order_id)
         mine = all_lines.semi_join(ids, all_lines.order_id == ids._id)
         with (
             mine.cache() as lines,
-            paid_orders(engine, span, [merchant_id], base, lines).cache() as orders,
+            paid_orders(engine, span, [merchant_id], owned, lines).cache() as orders,
         ):
-            yield Scope(merchant_id, orders, lines)
+            yield Scope(merchant_id, owned, orders, lines)
 
 
 def order_sums(orders: ir.Table, refunds: ir.Table, span: Span) -> ir.Table:
@@ -288,12 +313,14 @@ def listed_products(engine: Engine, sales: ir.Table, merchants: Sequence[str] | 
     return ibis.union(*parts)
 
 
-def refund_sums(engine: Engine, span: Span, merchants: Sequence[str] | None) -> ir.Table:
+def refund_sums(
+    engine: Engine, span: Span, merchants: Sequence[str] | None, owned: ir.Table | None = None
+) -> ir.Table:
     """Per (merchant, period of the refund's date): refunded amount, quality refunds, refunds
-    with a known reason."""
+    with a known reason (`owned`: the merchants' orders, when already narrowed)."""
     r = engine.table("refunds")
     r = r.filter((r.refunded_at >= span.prev_start) & (r.refunded_at < span.end))
-    o = _narrow(engine.table("orders"), merchants)
+    o = _narrow(_orders(engine, owned), merchants)
     owners = o.select(_order=o.order_id, merchant_id=o.merchant_id)
     j = r.inner_join(owners, r.order_id == owners._order)
     j = j.mutate(period=_period(j.refunded_at, span))
@@ -401,10 +428,13 @@ def _follower_buyers(ev: ir.Table) -> ir.Table:
     )
 
 
-def presence(engine: Engine, merchants: Sequence[str] | None) -> ir.Table:
-    """Per merchant: whether the store holds live sessions, ad spend, products, shipping times."""
+def presence(
+    engine: Engine, merchants: Sequence[str] | None, owned: ir.Table | None = None
+) -> ir.Table:
+    """Per merchant: whether the store holds live sessions, ad spend, products, shipping times
+    (`owned`: the merchants' orders, when already narrowed)."""
     listed = _narrow(engine.table("merchants"), merchants).select("merchant_id", "category")
-    o = _narrow(engine.table("orders"), merchants)
+    o = _narrow(_orders(engine, owned), merchants)
     sellers = o.filter(o.merchant_id.notnull()).select("merchant_id").distinct()
     sellers = sellers.filter(~sellers.merchant_id.isin(listed.merchant_id))
     m = ibis.union(listed, sellers.mutate(category=ibis.null("string")))
@@ -450,9 +480,9 @@ def sums(
     with ExitStack() as stack:
         if scope is None:
             orders = stack.enter_context(paid_orders(engine, span, merchants).cache())
-            lines = None
+            owned, lines = None, None
         else:
-            orders, lines = scope.orders, scope.lines
+            owned, orders, lines = scope.owned, scope.orders, scope.lines
         sales = stack.enter_context(product_sales(engine, orders, lines).cache())
         if merchants is not None:  # only their refunds: no pass over every order's refunds
             refunds = refunds.semi_join(orders, refunds.order_id == orders.order_id)
@@ -462,7 +492,7 @@ def sums(
             buyer_sums(orders, span),
             product_sums(sales),
             listed_products(engine, sales, merchants),
-            refund_sums(engine, span, merchants),
+            refund_sums(engine, span, merchants, owned),
             ad_sums(engine, span, merchants),
             talent_commission(sales),
             live_sums(engine, span, merchants),
@@ -473,7 +503,7 @@ def sums(
                 rows.setdefault(key, {}).update(row)
             if progress is not None:
                 progress(done, len(parts) + 1)
-    known = _fetch(presence(engine, merchants))
+        known = _fetch(presence(engine, merchants, owned))
     if progress is not None:
         progress(len(parts) + 1, len(parts) + 1)
     return {"merchants": known, "rows": rows}
