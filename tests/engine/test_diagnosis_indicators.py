@@ -8,7 +8,8 @@ from tests.engine import diagnosis_oracle as oracle
 from caopan.domain.indicators import INDICATORS
 from caopan.domain.stages import Thresholds
 from caopan.engine.backend import Engine
-from caopan.engine.diagnosis import diagnose_many
+from caopan.engine.diagnosis import diagnose_many, span_of
+from caopan.engine.indicators import merchant_scope, sums
 
 LIVE_NEEDS = ("live",)
 
@@ -37,3 +38,23 @@ def test_merchant_without_live_data_gets_unknown(engine: Engine) -> None:
                 assert ind.id in result["unknown"]
         assert result["indicators"]["gmv_fen"]["value"] > 0
         assert result["peers_note"] is not None  # two merchants: fewer than five peers
+
+
+def test_one_merchant_scope_gives_the_pass_sums(engine: Engine) -> None:
+    """The single-merchant path (its orders and lines materialised once, in a `Scope`) gives
+    exactly the sums the pass over every merchant gives that merchant."""
+    data = oracle.build(1)
+    oracle.load(engine, data)
+    span = span_of(oracle.AS_OF, oracle.WINDOW)
+    everyone = sums(engine, span)
+    per_merchant: dict[str, int] = {}
+    for o in data["orders"]:
+        per_merchant[o["merchant_id"]] = per_merchant.get(o["merchant_id"], 0) + 1
+    ranked = sorted(per_merchant, key=lambda m: (-per_merchant[m], m))
+    for mid in (ranked[0], ranked[-1]):
+        with merchant_scope(engine, span, mid) as scope:
+            one = sums(engine, span, [mid], scope=scope)
+        assert one["merchants"] == [m for m in everyone["merchants"] if m["merchant_id"] == mid]
+        mine = {k: v for k, v in everyone["rows"].items() if k[0] == mid}
+        assert mine, mid
+        assert one["rows"] == mine, mid
