@@ -91,6 +91,16 @@ ORDER_COLUMNS = (
     "freight_fen",
 )
 """The columns of `orders` the diagnosis reads."""
+LINE_COLUMNS = (
+    "order_id",
+    "line_no",
+    "product_id",
+    "sku",
+    "unit_price_fen",
+    "paid_fen",
+    "talent_rate_ppm",
+)
+"""The columns of `order_lines` the diagnosis reads."""
 
 
 def _orders(engine: Engine, owned: ir.Table | None) -> ir.Table:
@@ -166,7 +176,7 @@ def merchant_scope(engine: Engine, span: Span, merchant_id: str) -> Iterator[Sco
         paid = _orders_in(engine, span, [merchant_id], owned)
         ids = paid.select(_id=paid.order_id)
         all_lines = engine.table("order_lines")
-        mine = all_lines.semi_join(ids, all_lines.order_id == ids._id)
+        mine = all_lines.semi_join(ids, all_lines.order_id == ids._id).select(*LINE_COLUMNS)
         with (
             mine.cache() as lines,
             paid_orders(engine, span, [merchant_id], owned, lines).cache() as orders,
