@@ -142,7 +142,17 @@ class Server:
     ) -> list[dict[str, Any]]:
         """Evaluate the rules; store what fired and what cleared; return what is active."""
         limits = await self.thresholds_of(session_id)
-        raised = {a.rule: a for a in evaluate(recent["metrics"], whole["series"], window, limits)}
+        on = [p["product_id"] for p in whole["products"] if p.get("explaining")]
+        stock = await self.read(lambda r: self.app.product_stock(on, engine=r)) if on else {}
+        found = evaluate(
+            recent["metrics"],
+            whole["series"],
+            window,
+            limits,
+            products=whole["products"],
+            stock=stock,
+        )
+        raised = {a.rule: a for a in found}
         key = (session_id, window)
         active = self.alerts.setdefault(key, {})
         at = int(recent["as_of"])
