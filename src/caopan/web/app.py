@@ -117,7 +117,19 @@ class Server:
         if recent is None or window is None:
             return {"session": whole, "window": None}
         alerts = await self.track_alerts(session_id, window, recent, whole)
-        return {"session": whole, "window": recent, "alerts": alerts}
+        comments = await self.comments(session_id, window)
+        return {"session": whole, "window": recent, "alerts": alerts, "comments": comments}
+
+    async def comments(self, session_id: str, minutes: int) -> dict[str, Any] | None:
+        """The comment panel (latest comments, hot words of the last `minutes`) as of the
+        latest event; None for a session with no events."""
+        await self.load_live(session_id)
+        try:
+            return await asyncio.wrap_future(
+                self.reads.submit(lambda: self.live.comments(session_id, minutes))
+            )
+        except KeyError:  # no events yet, or dropped for a rebuild meanwhile
+            return None
 
     async def add_commission(self, session_id: str, doc: dict[str, Any]) -> dict[str, Any]:
         """Metric 42 into an aggregator's snapshot: the commission, under the merchant's
