@@ -250,6 +250,18 @@ class App:
         ]
         self.engine.insert("alerts", pa.Table.from_pylist(rows))
 
+    def product_stock(
+        self, product_ids: Sequence[str], engine: Engine | None = None
+    ) -> dict[str, int | None]:
+        """The known stock (`products.stock`) of some products; a product absent or without a
+        stock is left out (the smallest, if a product has several rows)."""
+        if not product_ids:
+            return {}
+        t = (engine or self.engine).table("products")
+        mine = t.filter(t.product_id.isin(list(product_ids)) & t.stock.notnull())
+        rows = mine.group_by("product_id").aggregate(stock=mine.stock.min()).to_pyarrow()
+        return dict(zip(rows["product_id"].to_pylist(), rows["stock"].to_pylist(), strict=True))
+
     def set_alert_thresholds(self, session_id: str, values: dict[str, Any]) -> AlertThresholds:
         """Change some alert thresholds of a session (the rest keep their current values)."""
         thresholds = AlertThresholds.of(values, self.alert_thresholds(session_id))

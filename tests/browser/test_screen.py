@@ -109,3 +109,86 @@ def test_home_page_links_screen_and_review(browser: Any, live) -> None:
     page.click('a[href="/review/scr"]')
     page.wait_for_selector("#trend canvas")
     assert page.inner_text("h1").startswith("复盘")
+
+
+def test_comments_and_hot_words_match_the_api(browser: Any, live) -> None:
+    server, token = live
+    texts = ["多少钱", "主播多少钱啊", "怎么还没上链接", "上链接", "多少钱？尺码怎么选"]
+    post(
+        server,
+        token,
+        [
+            {
+                "event_id": f"cm{i}",
+                "session_id": "scr",
+                "ts": T0 + 40_000 + i * 1000,
+                "type": "comment",
+                "user_id": f"u{i + 1}",
+                "text": text,
+            }
+            for i, text in enumerate(texts)
+        ],
+    )
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server.url}/screen/scr")
+    page.wait_for_selector(".word[data-word='多少钱']:not([hidden])", timeout=15_000)
+    panel = httpx.get(f"{server.url}/api/sessions/scr/comments?minutes=5", timeout=30).json()
+    shown = page.eval_on_selector_all(
+        "#hot-words .word:not([hidden])", "els => els.map(e => e.innerText.replace(/\\s+/g, ''))"
+    )
+    assert shown == [f"{w['word']}×{w['count']}" for w in panel["hot"]["words"]]
+    assert shown[:2] == ["多少钱×3", "上链接×2"]
+    lines = page.eval_on_selector_all(
+        "#comment-list li:not([hidden]) span", "els => els.map(e => e.textContent)"
+    )
+    assert lines == [c["text"] for c in panel["latest"]][:8] == list(reversed(texts))
+    assert page.inner_text(".comments .hot h4").startswith("评论热词")
+    assert page.evaluate(SIZE) == [1920, 1080]
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "screen-comments.png"))
+    english = browser.new_page(viewport={"width": 1920, "height": 1080})
+    english.goto(f"{server.url}/screen/scr?lang=en")
+    english.wait_for_selector(".word[data-word='多少钱']:not([hidden])", timeout=15_000)
+    assert english.inner_text(".comments .latest h4") == "Latest comments"
+
+
+def test_the_board_tags_low_and_sold_out_stock(browser: Any, tmp_path: Path) -> None:
+    import duckdb
+
+    db = tmp_path / "stock.duckdb"
+    caopan(db, "provider", "add", "p1", "--name", "星火")
+    token = caopan(db, "token", "create", "--provider", "p1")
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "insert into products (product_id, merchant_id, name, price_fen, stock) "
+            "values ('p1', 'm1', '围巾', 9900, 2), ('p2', 'm1', '帽子', 5900, 12)"
+        )
+    server = ServerProcess(db)
+    server.start()
+    try:
+        orders = [
+            {
+                "event_id": f"{kind}{i}",
+                "session_id": "scr",
+                "ts": T0 + i * 1000 + (kind == "pay"),
+                "type": "order_created" if kind == "new" else "order_paid",
+                "user_id": f"u{i}",
+                "product_id": product,
+                "order_id": f"o{i}",
+                "quantity": quantity,
+                "amount_fen": 100 * quantity,
+            }
+            for i, (product, quantity) in enumerate([("p1", 2), ("p2", 3)])
+            for kind in ("new", "pay")
+        ]
+        start = {"event_id": "start", "session_id": "scr", "ts": T0 - 1, "type": "live_start"}
+        post(server, token, [start, *orders])
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(f"{server.url}/screen/scr")
+        page.wait_for_selector("#products .tag.low", timeout=15_000)
+        tags = page.eval_on_selector_all(
+            "#products .tag.low", "els => els.map(e => [e.dataset.stock, e.textContent])"
+        )
+        assert sorted(tags) == [["0", "售罄"], ["9", "库存告急 9"]]
+    finally:
+        server.stop()

@@ -22,6 +22,8 @@ from caopan.domain.errors import InvalidInput
 
 Window = Mapping[str, Mapping[str, Any]]
 Series = Mapping[str, Sequence[Any]]
+Products = Sequence[Mapping[str, Any]]
+Stock = Mapping[str, int | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class Thresholds:
     refund_rate: float = 0.30
     ad_roi_target: float = 1.0
     ad_min_cost_fen: int = 10_000
+    stock_left: int = 0
 
     @staticmethod
     def of(values: Mapping[str, Any], base: Thresholds | None = None) -> Thresholds:
@@ -172,12 +175,68 @@ def ad_roi_low(window: Window, series: Series, minutes: int, t: Thresholds) -> l
     ]
 
 
+def stock_remaining(products: Products, stock: Stock) -> dict[str, int]:
+    """Items left of each product whose stock is known: the stock minus the items paid for
+    in the session (`pay_items` of the session's product rows).
+
+    >>> stock_remaining([{"product_id": "p1", "pay_items": 3}, {"product_id": "p2"}],
+    ...                 {"p1": 5, "p2": None})
+    {'p1': 2}
+    """
+    return {
+        p["product_id"]: int(known) - int(p.get("pay_items") or 0)
+        for p in products
+        if (known := stock.get(p["product_id"])) is not None
+    }
+
+
+def explained_out_of_stock(products: Products, stock: Stock, t: Thresholds) -> list[Alert]:
+    """The product being explained (讲解中) has no stock left (≤ `stock_left` items).
+
+    `products` are the session's product rows (`product_id`, `explaining`, `pay_items`);
+    `stock` the known stock of products by id (a product without one never fires).
+
+    >>> rows = [{"product_id": "p1", "explaining": True, "pay_items": 5}]
+    >>> [a.zh for a in explained_out_of_stock(rows, {"p1": 5}, Thresholds())]
+    ['讲解中的商品已售罄：p1（剩余 0 件）']
+    >>> explained_out_of_stock(rows, {"p1": 6}, Thresholds())
+    []
+    """
+    left = stock_remaining([p for p in products if p.get("explaining")], stock)
+    out = {product: n for product, n in sorted(left.items()) if n <= t.stock_left}
+    if not out:
+        return []
+    names = "、".join(f"{product}（剩余 {max(n, 0)} 件）" for product, n in out.items())
+    names_en = ", ".join(f"{product} ({max(n, 0)} left)" for product, n in out.items())
+    sold_out = all(n <= 0 for n in out.values())
+    return [
+        Alert(
+            "explained_out_of_stock",
+            "critical",
+            f"讲解中的商品{'已售罄' if sold_out else '库存告急'}：{names}",
+            f"The product being explained is {'sold out' if sold_out else 'low on stock'}: "
+            f"{names_en}",
+            "补库存或切换讲解其他商品",
+            "Restock, or switch to explaining another product",
+            {"stock_left": out},
+        )
+    ]
+
+
 RULES: tuple[Rule, ...] = (entry_rate_drop, online_falling, unpaid_piling, refund_spike, ad_roi_low)
 
 
 def evaluate(
-    window: Window, series: Series, minutes: int, thresholds: Thresholds | None = None
+    window: Window,
+    series: Series,
+    minutes: int,
+    thresholds: Thresholds | None = None,
+    *,
+    products: Products = (),
+    stock: Stock | None = None,
 ) -> list[Alert]:
-    """Every alert the rules raise for this window."""
+    """Every alert the rules raise for this window; with the session's `products` and the
+    known `stock`, also the explained-product-out-of-stock rule."""
     t = thresholds or Thresholds()
-    return [alert for rule in RULES for alert in rule(window, series, minutes, t)]
+    alerts = [alert for rule in RULES for alert in rule(window, series, minutes, t)]
+    return alerts + explained_out_of_stock(products, stock or {}, t)

@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from caopan.stream.session import LiveSession
-from caopan.stream.snapshot import snapshot
+from caopan.stream.snapshot import check_window, snapshot
 
 log = logging.getLogger("caopan.stream")
 
@@ -75,6 +75,25 @@ class Aggregators:
         with self.locks[session_id]:
             live = self.sessions[session_id]
             return snapshot(live), None if window is None else snapshot(live, window)
+
+    def comments(
+        self, session_id: str, minutes: int, latest: int = 20, top: int = 20
+    ) -> dict[str, Any]:
+        """The comment panel of a loaded session as of its latest event: the `latest`
+        comments, newest first, and the `top` hot words of the last `minutes` minutes."""
+        check_window(minutes)
+        with self.locks[session_id]:
+            live = self.sessions[session_id]
+            as_of = live.last if live.last is not None else 0
+            return {
+                "as_of": as_of,
+                "total": live.comments.total,
+                "latest": live.comments.latest(latest, as_of),
+                "hot": {
+                    "minutes": minutes,
+                    "words": live.comments.hot(as_of - minutes * 60_000, as_of, top),
+                },
+            }
 
     def latest(self, session_id: str) -> int | None:
         live = self.sessions.get(session_id)

@@ -9,7 +9,8 @@ and folds them into:
 * `Bitmap`s of the users seen per group, for the session's exact distinct counts;
 * `Timeline`: enters and leaves paired into visits (rule 5);
 * `Trades`: orders, payments and refunds (rules 6 and 8);
-* counts and distinct users per product and per source; explanations and markers.
+* counts and distinct users per product and per source; explanations and markers;
+* `Comments`: the comments' texts by minute, for the latest ones and the hot words.
 
 Nothing here depends on the order rows arrive in. `caopan.stream.snapshot` turns the state
 into the review's JSON as of the latest event.
@@ -30,6 +31,7 @@ from caopan.stream.keyed import Counts, PairCounts
 from caopan.stream.tally import _GROUP_KINDS, _IN_GROUP, CLASSES, KIND, Minutes, Rows
 from caopan.stream.timeline import Timeline
 from caopan.stream.trades import CREATED, PAID, REFUND, Trades
+from caopan.stream.words import Comments
 
 _TRADE_KINDS = {KIND["order_created"]: CREATED, KIND["order_paid"]: PAID, KIND["refund"]: REFUND}
 _ENTER, _LEAVE = KIND["enter"], KIND["leave"]
@@ -67,6 +69,7 @@ class LiveSession:
     source_enters: Counts = field(default_factory=Counts)
     source_users: PairCounts = field(default_factory=PairCounts)
     marks: list[Mark] = field(default_factory=list)
+    comments: Comments = field(default_factory=Comments)
     start: int | None = None
     last: int | None = None
     end: int | None = None
@@ -110,6 +113,7 @@ class LiveSession:
         self.source_enters.add(source[is_enter])
         self.source_users.add(source[is_enter], user[is_enter])
         self._marks(batch, kind)
+        self._comments(batch, kind)
         self.events += batch.num_rows
         self.version += 1
         self.cache.clear()
@@ -194,6 +198,17 @@ class LiveSession:
         )
         self.marks.extend(Mark(**row) for row in rows.to_pylist())
 
+    def _comments(self, batch: pa.Table, kind: Array) -> None:
+        wanted = kind == KIND["comment"]
+        if not wanted.any():
+            return
+        rows = batch.filter(pa.array(wanted))
+        self.comments.add(
+            rows.column("ts").to_pylist(),
+            rows.column("event_id").to_pylist(),
+            rows.column("text").to_pylist(),
+        )
+
     def nbytes(self) -> int:
         """Approximate memory held by the state."""
         seen = sum(int(b.bits.nbytes) for b in self.seen.values())
@@ -209,6 +224,7 @@ class LiveSession:
             + seen
             + interned
             + pairs
+            + self.comments.nbytes()
         )
 
 

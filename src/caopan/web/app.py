@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caopan.app import App
-from caopan.domain.alerts import Alert, Thresholds, evaluate
+from caopan.domain.alerts import Alert, Thresholds, evaluate, stock_remaining
 from caopan.domain.catalog import COMMISSION_METRIC
 from caopan.domain.errors import CaopanError
 from caopan.engine.backend import Engine
@@ -116,8 +116,29 @@ class Server:
                 await self.add_commission(session_id, recent)
         if recent is None or window is None:
             return {"session": whole, "window": None}
-        alerts = await self.track_alerts(session_id, window, recent, whole)
-        return {"session": whole, "window": recent, "alerts": alerts}
+        ids = [p["product_id"] for p in whole["products"]]
+        stock = await self.read(lambda r: self.app.product_stock(ids, engine=r)) if ids else {}
+        alerts = await self.track_alerts(session_id, window, recent, whole, stock)
+        comments = await self.comments(session_id, window)
+        left = stock_remaining(whole["products"], stock)
+        return {
+            "session": whole,
+            "window": recent,
+            "alerts": alerts,
+            "comments": comments,
+            "stock_left": left,
+        }
+
+    async def comments(self, session_id: str, minutes: int) -> dict[str, Any] | None:
+        """The comment panel (latest comments, hot words of the last `minutes`) as of the
+        latest event; None for a session with no events."""
+        await self.load_live(session_id)
+        try:
+            return await asyncio.wrap_future(
+                self.reads.submit(lambda: self.live.comments(session_id, minutes))
+            )
+        except KeyError:  # no events yet, or dropped for a rebuild meanwhile
+            return None
 
     async def add_commission(self, session_id: str, doc: dict[str, Any]) -> dict[str, Any]:
         """Metric 42 into an aggregator's snapshot: the commission, under the merchant's
@@ -138,11 +159,25 @@ class Server:
         return doc
 
     async def track_alerts(
-        self, session_id: str, window: int, recent: dict[str, Any], whole: dict[str, Any]
+        self,
+        session_id: str,
+        window: int,
+        recent: dict[str, Any],
+        whole: dict[str, Any],
+        stock: dict[str, int | None],
     ) -> list[dict[str, Any]]:
-        """Evaluate the rules; store what fired and what cleared; return what is active."""
+        """Evaluate the rules (`stock`: the known stock of the session's products); store
+        what fired and what cleared; return what is active."""
         limits = await self.thresholds_of(session_id)
-        raised = {a.rule: a for a in evaluate(recent["metrics"], whole["series"], window, limits)}
+        found = evaluate(
+            recent["metrics"],
+            whole["series"],
+            window,
+            limits,
+            products=whole["products"],
+            stock=stock,
+        )
+        raised = {a.rule: a for a in found}
         key = (session_id, window)
         active = self.alerts.setdefault(key, {})
         at = int(recent["as_of"])

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from caopan.domain.errors import NotFound
 from caopan.web.app import server_of
 
 router = APIRouter()
@@ -37,6 +38,21 @@ async def snapshot(
     server = server_of(request)
     result = await server.live_snapshot(session_id, window, as_of)
     return JSONResponse(result)
+
+
+@router.get("/api/sessions/{session_id}/comments")
+async def comments(
+    session_id: str,
+    request: Request,
+    minutes: int = Query(5, description="hot words of the last minutes: 1, 5, 10, 15 …"),
+) -> JSONResponse:
+    """The latest comments (newest first) and the hot words of the last `minutes` minutes
+    with the number of comments having each, as of the latest event."""
+    server = server_of(request)
+    found = await server.comments(session_id, minutes)
+    if found is None:
+        raise NotFound(f"no events for session {session_id!r}")
+    return JSONResponse(found)
 
 
 @router.get("/api/sessions/{session_id}/stream")

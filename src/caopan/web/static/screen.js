@@ -19,6 +19,8 @@
     natural: ["自然", "Natural"], private: ["私域", "Private"], paid: ["付费", "Paid"],
     f_imp: ["直播间曝光", "Impressions"], f_enter: ["进入", "Entered"], f_pimp: ["商品曝光", "Product views"],
     f_click: ["商品点击", "Clicks"], f_pay: ["成交", "Buyers"],
+    hot: ["评论热词", "Hot words"], comments: ["最新评论", "Latest comments"], noComments: ["暂无评论", "No comments yet"],
+    lowStock: ["库存告急", "Low stock"], soldOut: ["售罄", "Sold out"],
   };
   const t = (k) => (T[k] ? T[k][EN ? 1 : 0] : k);
   const byId = Object.fromEntries(C.catalog.metrics.map((m) => [m.id, m]));
@@ -162,10 +164,17 @@
 
   const productsTable = document.getElementById("products");
   productsTable.tHead.innerHTML = `<tr>${["rank", "product", "clicks", "orders", "items", "gmv", "ctp", "unpaid", "refund"].map((k) => `<th>${k === "gmv" ? "GMV" : t(k)}</th>`).join("")}</tr>`;
+  let stockLeft = {};
+  // 库存告急 when fewer than 10 items are left (stock known), 售罄 when none
+  function lowStock(id) {
+    const n = stockLeft[id];
+    if (n == null || n >= 10) return "";
+    return `<span class="tag low" data-stock="${n}">${n <= 0 ? t("soldOut") : `${t("lowStock")} ${n}`}</span>`;
+  }
   function renderProducts(s) {
     const rows = (s.products || []).slice().sort((a, b) => (b.explaining - a.explaining) || (b.pay_gmv_fen - a.pay_gmv_fen)).slice(0, 14);
     const esc = (x) => String(x).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
-    productsTable.tBodies[0].innerHTML = rows.map((p, i) => `<tr class="${p.explaining ? "explaining" : ""}"><td>${i + 1}</td><td>${esc(p.product_id)}${p.explaining ? `<span class="tag">${t("explaining")}</span>` : ""}</td><td>${p.click_uv.toLocaleString()}</td><td>${p.paid_orders.toLocaleString()}</td><td>${p.pay_items.toLocaleString()}</td><td>${show("pay_gmv_fen", p.pay_gmv_fen)}</td><td>${p.click_to_pay_rate == null ? "—" : (p.click_to_pay_rate * 100).toFixed(1) + "%"}</td><td>${p.unpaid_orders}</td><td>${show("refund_fen", p.refund_fen)}</td></tr>`).join("");
+    productsTable.tBodies[0].innerHTML = rows.map((p, i) => `<tr class="${p.explaining ? "explaining" : ""}"><td>${i + 1}</td><td>${esc(p.product_id)}${p.explaining ? `<span class="tag">${t("explaining")}</span>` : ""}${lowStock(p.product_id)}</td><td>${p.click_uv.toLocaleString()}</td><td>${p.paid_orders.toLocaleString()}</td><td>${p.pay_items.toLocaleString()}</td><td>${show("pay_gmv_fen", p.pay_gmv_fen)}</td><td>${p.click_to_pay_rate == null ? "—" : (p.click_to_pay_rate * 100).toFixed(1) + "%"}</td><td>${p.unpaid_orders}</td><td>${show("refund_fen", p.refund_fen)}</td></tr>`).join("");
   }
 
   function render(snap) {
@@ -195,8 +204,10 @@
     status.className = "status" + (live ? " live" : "");
     const secs = Math.max(0, Math.floor(((live ? Date.now() : s.as_of) - start) / 1000));
     document.getElementById("elapsed").textContent = [Math.floor(secs / 3600), Math.floor(secs / 60) % 60, secs % 60].map((x) => String(x).padStart(2, "0")).join(":");
+    stockLeft = snap.stock_left || {};
     renderTrend(s); renderTraffic(s); renderProducts(s);
     renderAlerts(snap.alerts || []);
+    renderComments(snap.comments);
     document.body.dataset.asOf = String(s.as_of);
   }
 
@@ -205,6 +216,35 @@
     if (!list.length) { alertsEl.textContent = t("noAlerts"); alertsEl.className = "alerts"; return; }
     alertsEl.className = "alerts on";
     alertsEl.textContent = list.map((a) => `${hhmm(a.fired_at)} ${a.severity === "critical" ? "‼" : "⚠"} ${EN ? a.en : a.zh} → ${EN ? a.action_en : a.action_zh}`).join("　｜　");
+  }
+
+  // -- comments: hot words of the window with counts, and the latest comments (nodes made once) --
+  const HOT = 10, LATEST = 8;
+  const hotEl = document.getElementById("hot-words"), listEl = document.getElementById("comment-list");
+  const hotNodes = Array.from({ length: HOT }, () => {
+    const chip = document.createElement("span"); chip.className = "word";
+    const w = document.createElement("b"), n = document.createElement("i");
+    chip.append(w, n); hotEl.append(chip); return { chip, w, n };
+  });
+  const lineNodes = Array.from({ length: LATEST }, () => {
+    const li = document.createElement("li"), at = document.createElement("time"), text = document.createElement("span");
+    li.append(at, text); listEl.append(li); return { li, at, text };
+  });
+  const hhmmss = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(11, 19);
+  function renderComments(panel) {
+    const words = panel ? panel.hot.words : [], latest = panel ? panel.latest : [];
+    document.getElementById("hot-minutes").textContent = panel ? `${panel.hot.minutes}${EN ? " min" : "分钟"}` : "";
+    hotNodes.forEach((node, i) => {
+      const item = words[i];
+      node.chip.hidden = !item;
+      if (item) { node.chip.dataset.word = item.word; node.w.textContent = item.word; node.n.textContent = "×" + item.count; }
+    });
+    lineNodes.forEach((node, i) => {
+      const item = latest[i];
+      node.li.hidden = !item && i > 0;
+      node.at.textContent = item ? hhmmss(item.ts) : "";
+      node.text.textContent = item ? item.text : (i === 0 ? t("noComments") : "");
+    });
   }
 
   // -- the stream: EventSource reconnects by itself; we show the state --
