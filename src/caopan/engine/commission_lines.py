@@ -29,7 +29,7 @@ import pyarrow as pa
 from caopan.domain.clock import MS_PER_DAY
 from caopan.domain.commission import Plan, Tier
 from caopan.domain.money import PPM
-from caopan.engine.exact import Exact, i64
+from caopan.engine.exact import Exact, as_i64, group_sum, i64
 
 LINE_COLUMNS: Final = {
     "line_id": "string",
@@ -99,8 +99,8 @@ def _with_refund_totals(t: ir.Table, refunds: ir.Table, as_of: int) -> ir.Table:
     joined = seen.join(keys, seen.line_id == keys._lid)
     before = joined._settle.isnull() | (joined.at < joined._settle)
     totals = joined.group_by("_lid").aggregate(
-        _refunded=joined.amount_fen.sum(),
-        _before=joined.amount_fen.sum(where=before),
+        _refunded=as_i64(joined.amount_fen.sum()),
+        _before=as_i64(joined.amount_fen.sum(where=before)),
     )
     t = t.left_join(totals, t.line_id == totals._lid)
     return t.select(
@@ -157,8 +157,8 @@ def with_commission(t: ir.Table, plan: Plan, x: Exact) -> ir.Table:
     keep = [c for c in t.columns if c != "_now"]
     t = _with_uncapped(t, plan, x)
     if plan.cap_fen is not None:
-        period = ibis.window(group_by=[t.period])
-        t = t.mutate(_cap_total=ibis.least(t.uncapped.sum().over(period), i64(plan.cap_fen)))
+        t = group_sum(t, ["period"], "uncapped", "_uncapped_total")
+        t = t.mutate(_cap_total=ibis.least(t._uncapped_total, i64(plan.cap_fen)))
         t = x.share(
             t, by=["period"], total="_cap_total", weight="uncapped", key="line_id", out="_eff"
         )
@@ -196,8 +196,8 @@ def _with_uncapped(t: ir.Table, plan: Plan, x: Exact) -> ir.Table:
     )
     if not plan.tiers:
         return t.mutate(uncapped=t._flat)
-    period = ibis.window(group_by=[t.period])
-    tiered_base = t.eff_base.sum(where=t._tiered).over(period).coalesce(i64(0))
+    t = group_sum(t, ["period"], "eff_base", "_tiered_base", where=t._tiered)
+    tiered_base = t._tiered_base.coalesce(i64(0))
     t = t.mutate(_tier_num=tier_numerator(tiered_base, plan.tiers, plan.tier_mode))
     t = t.mutate(
         _tier_total=ibis.ifelse(t._tiered, x.half_up(t._tier_num, PPM), i64(0)),
@@ -237,7 +237,7 @@ def clawbacks(lines: ir.Table, refunds: ir.Table, plan: Plan, as_of: int, x: Exa
     running = ibis.window(
         group_by=[j.line_id], order_by=[j.at, j.refund_id], preceding=None, following=0
     )
-    j = j.mutate(_cum=j.amount_fen.sum().over(running))
+    j = j.mutate(_cum=as_i64(j.amount_fen.sum().over(running)))
     j = j.filter(j.at >= j._settle_at)
     j = j.mutate(
         _after=j._paid - ibis.least(j._paid, j._cum),

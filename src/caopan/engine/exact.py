@@ -20,6 +20,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.datatypes as dt
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
 from caopan.domain.clock import MS_PER_DAY
@@ -44,6 +45,30 @@ _DIVISIONS: dict[str, Any] = {"duckdb": _duckdb_divide, "pyspark": _spark_div}
 def i64(value: int) -> ir.IntegerScalar:
     """An int64 literal (Ibis would otherwise pick the narrowest type and let it overflow)."""
     return ibis.literal(value, "int64")
+
+
+def as_i64(value: ir.IntegerValue) -> ir.IntegerValue:
+    """`value` cast to int64 in the SQL even where Ibis already types it int64.
+
+    DuckDB sums BIGINT into HUGEINT (128 bits) while Ibis calls the sum int64 and elides a
+    cast to int64; every product, division and comparison downstream of such a sum then runs
+    in 128-bit arithmetic, several times slower. The explicit cast keeps the engines' columns
+    64-bit (and raises, as a product would, if a sum leaves 64 bits)."""
+    result: ir.IntegerValue = ops.Cast(value, to=dt.int64).to_expr()
+    return result
+
+
+def group_sum(
+    t: ir.Table, by: Sequence[str], value: str, out: str, where: ir.BooleanValue | None = None
+) -> ir.Table:
+    """Add column `out`: the int64 sum of `value` (where `where` holds) over the rows with the
+    same `by` values (nulls matching nulls), as a window `sum(...) over (partition by ...)`
+    gives it — computed as a grouped aggregate joined back, which streams the rows past a
+    small hash table instead of buffering and partitioning every column of them."""
+    keys = {f"_gk{i}": t[c] for i, c in enumerate(by)}
+    sums = t.group_by(**keys).aggregate(**{out: as_i64(t[value].sum(where=where))})
+    joined = t.left_join(sums, [t[c].identical_to(sums[k]) for c, k in zip(by, keys, strict=True)])
+    return joined.drop(*keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +146,11 @@ class Exact:
         ties to the ascending `key` (compared as strings). Shares add up to the total exactly;
         a group whose weights are all zero must have a zero total."""
         columns = t.columns
-        group = ibis.window(group_by=list(by))
-        divisor = ibis.greatest(t[weight].sum().over(group), i64(1))
-        t = t.mutate(_div=divisor, _floor=self.trunc_div(t[total] * t[weight], divisor))
-        t = t.mutate(
-            _rem=t[total] * t[weight] - t._floor * t._div,
-            _left=t[total] - t._floor.sum().over(group),
-        )
+        t = group_sum(t, by, weight, "_wsum")
+        t = t.mutate(_div=ibis.greatest(t._wsum, i64(1)))
+        t = t.mutate(_floor=self.trunc_div(t[total] * t[weight], t._div))
+        t = group_sum(t, by, "_floor", "_fsum")
+        t = t.mutate(_rem=t[total] * t[weight] - t._floor * t._div, _left=t[total] - t._fsum)
         order = ibis.window(group_by=list(by), order_by=[t._rem.desc(), t[key].cast("string")])
         t = t.mutate(_rank=ibis.row_number().over(order))
         return t.select(

@@ -26,7 +26,7 @@ from caopan.domain.commission import Plan
 from caopan.domain.errors import InvalidInput
 from caopan.engine import commission_lines as cl
 from caopan.engine.backend import connect
-from caopan.engine.exact import Exact, exact_for, i64
+from caopan.engine.exact import Exact, as_i64, exact_for, i64
 from caopan.engine.order_lines import calculator_tables
 
 SESSION_COLUMNS = {"session_id": "string", "started_at": "int64"}
@@ -80,9 +80,9 @@ def _sessions(
 ) -> ir.Table:
     per = lines.group_by("session_id").aggregate(
         _first=lines.paid_at.min(),
-        base_fen=lines.base_fen.sum(),
-        commission_fen=lines.commission_fen.sum(),
-        _g_base=lines.eff_base.sum(),
+        base_fen=as_i64(lines.base_fen.sum()),
+        commission_fen=as_i64(lines.commission_fen.sum()),
+        _g_base=as_i64(lines.eff_base.sum()),
     )
     if given is not None:
         started = given.filter(given.started_at <= as_of)
@@ -117,11 +117,11 @@ def _sessions(
 def _monthly_give_back(s: ir.Table, lines: ir.Table, guarantee: int, x: Exact) -> ir.Table:
     """Each month's give-back from its slot fees, shared back to its sessions."""
     zero = i64(0)
-    bases = lines.group_by("month").aggregate(_m_base=lines.eff_base.sum())
+    bases = lines.group_by("month").aggregate(_m_base=as_i64(lines.eff_base.sum()))
     s = s.left_join(bases, s.slot_month == bases.month).drop("month")
     month = ibis.window(group_by=[s.slot_month])
     s = s.mutate(
-        _slot_total=s.slot_fee_fen.sum().over(month),
+        _slot_total=as_i64(s.slot_fee_fen.sum().over(month)),
         _missed=ibis.greatest(zero, guarantee - s._m_base.coalesce(zero)),
     )
     s = s.mutate(_num=s._slot_total * s._missed)
