@@ -197,29 +197,20 @@ class App:
 
         Its events may then come over HTTP with the provider's token; the merchant's contract
         gives the screen its commission (metric 42). False when the very same session is
-        already known; AlreadyExists when it is known otherwise.
+        already known; AlreadyExists when it is known with other details.
         """
         session_id = check_id("session", session_id)
         self._require("providers", "provider_id", provider_id)
         if merchant_id is not None:
             self._require("merchants", "merchant_id", merchant_id)
-        record = {
+        record: dict[str, object] = {
             "session_id": session_id,
             "merchant_id": merchant_id,
             "anchor_id": anchor_id,
             "provider_id": provider_id,
             "title": title,
         }
-        t = self.engine.table("live_sessions")
-        known = t.filter(t.session_id == session_id).to_pyarrow().to_pylist()
-        if known:
-            if all(known[0][k] == v for k, v in record.items()):
-                return False
-            raise AlreadyExists(f"session {session_id!r} is already known with other details")
-        self.engine.insert(
-            "live_sessions", pa.Table.from_pylist([{**record, "created_at": now_ms()}])
-        )
-        return True
+        return self._add("live_sessions", "session_id", session_id, record)
 
     def check_owner(self, session_id: str, provider_id: str | None) -> None:
         """Refuse a provider other than the session's owner (a session without one: anyone)."""

@@ -37,7 +37,6 @@ _SENTINEL_SESSION = "caopan_sentinel_session_5e1f"
 
 @dataclass(frozen=True, slots=True)
 class _Statement:
-    sql: str
     schema: pa.Schema
     slots: tuple[str, ...]
     """The SQL split at each sentinel: text, slot name, text, slot name, …, text."""
@@ -80,7 +79,7 @@ def _compile(build: Build, scope: Scope, spans: Sequence[Span]) -> _Statement | 
     text = "".join(pieces[0::2])
     if _SENTINEL_SESSION in text:
         return None  # the session id inside a longer literal
-    return _Statement(sql, expr.schema().to_pyarrow(), tuple(pieces))
+    return _Statement(expr.schema().to_pyarrow(), tuple(pieces))
 
 
 def _values(scope: Scope, spans: Sequence[Span]) -> dict[str, str]:

@@ -24,7 +24,7 @@ from caopan.domain.alerts import Alert, Thresholds, evaluate, stock_remaining
 from caopan.domain.catalog import COMMISSION_METRIC
 from caopan.domain.errors import CaopanError
 from caopan.engine.backend import Engine
-from caopan.engine.scope import Span
+from caopan.engine.scope import MINUTE_MS, Span
 from caopan.engine.writer import Writer
 from caopan.ingest.http import BatchReport
 from caopan.stream.aggregators import Aggregators
@@ -148,7 +148,7 @@ class Server:
         if minutes is None:
             spans = [Span(-1, as_of)]  # every payment of the session up to as_of
         else:
-            width = int(minutes) * 60_000
+            width = int(minutes) * MINUTE_MS
             spans = [Span(as_of - width, as_of), Span(as_of - 2 * width, as_of - width)]
         values = await self.read(
             lambda r: self.app.commission_estimates(r, session_id, as_of, spans)
