@@ -132,3 +132,29 @@ def test_the_live_screen_snapshot_carries_metric_42(app: App, tmp_path: Path):
         "previous": 0,
     }
     assert snap["window"]["metrics"] == window["metrics"]
+
+
+def test_a_live_shelf_is_added_once_and_named(app: App) -> None:
+    from caopan.sim import frames
+    from caopan.sim.world import single_room
+
+    room = single_room(11, 30, "爬坡", "服饰", session_id="live-1", shelf="m1-live-")
+    shelf = frames.shelf_table("m1", "服饰", room, seed=11)
+    assert shelf.num_rows == len(room.products) >= 2
+    assert app.add_products(shelf) == shelf.num_rows
+    assert app.add_products(shelf) == 0  # known ids are left as they are
+    ids = [p.product_id for p in room.products]
+    assert ids[0] == "m1-live-01"
+    names = app.product_names([*ids, "unknown"])
+    assert names == dict(zip(ids, shelf.column("name").to_pylist(), strict=True))
+    assert names["m1-live-01"] == "羊毛双面呢大衣"
+    assert set(app.product_stock(ids).values()) <= set(range(50, 2_000))
+
+
+def test_products_of_an_unknown_merchant_are_refused(app: App) -> None:
+    from caopan.sim import frames
+    from caopan.sim.world import single_room
+
+    room = single_room(11, 30, "爬坡", "服饰", shelf="x-")
+    with pytest.raises(NotFound):
+        app.add_products(frames.shelf_table("nobody", "服饰", room, seed=11))

@@ -17,6 +17,7 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from caopan.domain.alerts import Alert
 from caopan.domain.alerts import Thresholds as AlertThresholds
@@ -212,6 +213,19 @@ class App:
         }
         return self._add("live_sessions", "session_id", session_id, record)
 
+    def add_products(self, rows: pa.Table) -> int:
+        """Add products (rows of the `products` table) whose ids are not known yet; the known
+        ones are left as they are. Returns how many were added."""
+        schema = self.engine.arrow_schema("products")
+        known = self.engine.table("products").product_id.to_pyarrow().to_pylist()
+        for merchant in set(rows.column("merchant_id").to_pylist()) - {None}:
+            self._require("merchants", "merchant_id", merchant)
+        ids = rows.column("product_id")
+        fresh = rows.filter(pc.invert(pc.is_in(ids, pa.array(known, pa.string()))))
+        if fresh.num_rows:
+            self.engine.insert("products", fresh.select(schema.names).cast(schema))
+        return int(fresh.num_rows)
+
     def check_owner(self, session_id: str, provider_id: str | None) -> None:
         """Refuse a provider other than the session's owner (a session without one: anyone)."""
         sessions = self.engine.table("live_sessions")
@@ -252,6 +266,18 @@ class App:
         mine = t.filter(t.product_id.isin(list(product_ids)) & t.stock.notnull())
         rows = mine.group_by("product_id").aggregate(stock=mine.stock.min()).to_pyarrow()
         return dict(zip(rows["product_id"].to_pylist(), rows["stock"].to_pylist(), strict=True))
+
+    def product_names(
+        self, product_ids: Sequence[str], engine: Engine | None = None
+    ) -> dict[str, str]:
+        """The names of some products (`products.name`); a product absent or unnamed is left
+        out (the first name in id order, if a product has several rows)."""
+        if not product_ids:
+            return {}
+        t = (engine or self.engine).table("products")
+        mine = t.filter(t.product_id.isin(list(product_ids)) & t.name.notnull())
+        rows = mine.group_by("product_id").aggregate(name=mine.name.min()).to_pyarrow()
+        return dict(zip(rows["product_id"].to_pylist(), rows["name"].to_pylist(), strict=True))
 
     def set_alert_thresholds(self, session_id: str, values: dict[str, Any]) -> AlertThresholds:
         """Change some alert thresholds of a session (the rest keep their current values)."""

@@ -25,7 +25,7 @@ from caopan.app import App
 from caopan.domain.clock import now_ms
 from caopan.domain.money import Money
 from caopan.sim import frames, replay
-from caopan.sim.room import simulate
+from caopan.sim.room import Room, simulate
 from caopan.sim.world import WorldSpec, single_room
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "demo-session.ndjson"
@@ -59,27 +59,19 @@ def prepare(app: App, console: Console, world: WorldSpec = DEMO_WORLD) -> None:
 def broadcast(
     base_url: str,
     token: str,
-    session: str,
+    room: Room,
     speed: float,
-    minutes: int,
     stop: threading.Event,
     console: Console,
 ) -> None:
-    """Replay a simulated 服饰 session, shifted to start now, into the server's intake."""
+    """Replay a simulated session, shifted to start now, into the server's intake."""
+    session = room.session_id
     for _ in range(200):  # wait for the server to listen
         try:
             httpx.get(f"{base_url}/api/health", timeout=1.0)
             break
         except httpx.HTTPError:
             time.sleep(0.1)
-    room = single_room(
-        seed=11,
-        minutes=minutes,
-        stage="爬坡",
-        category="服饰",
-        session_id=session,
-        start_ms=now_ms(),
-    )
     table = frames.to_arrow(
         room.session_id, simulate(room, np.random.default_rng([11, 10])), room.products
     )
@@ -116,12 +108,21 @@ def main() -> None:
     merchant = served[0] if served else None
     provider = str(merchant["provider_id"] if merchant else app.providers()[0]["provider_id"])
     session = f"{LIVE_SESSION}-{time.strftime('%H%M%S')}"
-    app.add_session(
-        session,
-        provider,
-        merchant_id=str(merchant["merchant_id"]) if merchant else None,
-        title="直播演示 live demo",
+    merchant_id = str(merchant["merchant_id"]) if merchant else None
+    category = str(merchant["category"]) if merchant else "服饰"
+    app.add_session(session, provider, merchant_id=merchant_id, title="直播演示 live demo")
+    # the room sells the merchant's live shelf, so the screen shows product names and stock
+    room = single_room(
+        seed=11,
+        minutes=args.minutes,
+        stage="爬坡",
+        category=category,
+        session_id=session,
+        start_ms=now_ms(),
+        shelf=f"{merchant_id or 'M0001'}-live-",
     )
+    if merchant_id is not None:
+        app.add_products(frames.shelf_table(merchant_id, category, room, seed=11))
     token = app.create_token(provider)
 
     import uvicorn
@@ -132,7 +133,7 @@ def main() -> None:
     stop = threading.Event()
     thread = threading.Thread(
         target=broadcast,
-        args=(base, token, session, args.speed, args.minutes, stop, console),
+        args=(base, token, room, args.speed, stop, console),
         daemon=True,
     )
     thread.start()

@@ -56,6 +56,7 @@ def test_selling_out_the_explained_product_raises_and_clears_the_alert(tmp_path:
         assert alert["zh"] == "讲解中的商品已售罄：p1（剩余 0 件）"
         assert alert["severity"] == "critical" and alert["fired_at"] == T0 + 4000
         assert got[0]["stock_left"] == {"p1": 0}  # p2 has stock but is not in the session
+        assert got[0]["product_names"] == {"p1": "羊毛围巾"}  # the board shows names
         [product] = [p for p in got[0]["session"]["products"] if p["product_id"] == "p1"]
         assert product["explaining"] and product["pay_items"] == 3
         ended = event(5, "explain_end", product_id="p1")

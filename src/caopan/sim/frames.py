@@ -14,7 +14,17 @@ import pyarrow.compute as pc
 
 from caopan.domain.events import EVENT_TYPES, MARKER_KINDS
 from caopan.ingest.ndjson import EVENT_SCHEMA
-from caopan.sim.room import _MARKER_TEXTS, AD_CHANNELS, SOURCE_CODES, TYPE, Events, Product
+from caopan.sim import calibration as cal
+from caopan.sim.room import (
+    _MARKER_TEXTS,
+    AD_CHANNELS,
+    ROLES,
+    SOURCE_CODES,
+    TYPE,
+    Events,
+    Product,
+    Room,
+)
 
 LIVE_EVENT_SCHEMA = EVENT_SCHEMA.append(pa.field("extra", pa.string())).append(
     pa.field("ingested_at", pa.int64())
@@ -70,3 +80,25 @@ def to_arrow(
         "ingested_at": pa.array(np.full(n, ingested_at, np.int64)),
     }
     return pa.Table.from_arrays(list(columns.values()), schema=LIVE_EVENT_SCHEMA)
+
+
+def shelf_table(merchant_id: str, category: str, room: Room, seed: int) -> pa.Table:
+    """The `products` rows of a room's shelf, for a merchant of `category`: names from the
+    category's items, cost from its margin, a stock of 50–2,000 each (seeded)."""
+    rng = np.random.default_rng([seed, 12])
+    margin = cal.CATEGORIES[category].margin
+    n = len(room.products)
+    return pa.table(
+        {
+            "product_id": [p.product_id for p in room.products],
+            "merchant_id": [merchant_id] * n,
+            "name": [cal.item_name(category, k) for k in range(n)],
+            "category": [category] * n,
+            "price_fen": [p.price_fen for p in room.products],
+            "cost_fen": [int(p.price_fen * (1 - margin)) for p in room.products],
+            "stock": rng.integers(50, 2_000, n).tolist(),
+            "role": [ROLES[p.role] for p in room.products],
+            "cps_rate_ppm": (rng.integers(10, 31, n) * 10_000).tolist(),
+            "in_alliance": [p.role <= 1 for p in room.products],
+        }
+    )

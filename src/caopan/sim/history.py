@@ -26,9 +26,9 @@ from caopan.domain.commission import Contract, Plan
 from caopan.engine.backend import Engine
 from caopan.engine.contracts import add_contract
 from caopan.sim import frames
-from caopan.sim.calibration import CATEGORIES, CONTRACT_TERMS
-from caopan.sim.room import ROLES, simulate
-from caopan.sim.world import Session, World, WorldSpec, build_world, schedule
+from caopan.sim.calibration import CATEGORIES, CONTRACT_TERMS, item_name
+from caopan.sim.room import ROLES, Product, simulate
+from caopan.sim.world import MerchantRow, Session, World, WorldSpec, build_world, schedule
 
 CHUNK_EVENTS: Final = 1_000_000
 HORIZON_DAYS: Final = 7
@@ -162,7 +162,7 @@ def _write_parties(engine: Engine, world: World, summary: Summary) -> None:
             {
                 "product_id": [p.product_id for _, p in products],
                 "merchant_id": [m.merchant_id for m, _ in products],
-                "name": [f"{m.category}{ROLES[p.role]}{p.product_id[-2:]}" for m, p in products],
+                "name": _names(products),
                 "category": [m.category for m, _ in products],
                 "price_fen": [p.price_fen for _, p in products],
                 "cost_fen": [int(p.price_fen * (1 - margin[m.category])) for m, p in products],
@@ -433,3 +433,14 @@ def write_ndjson(table: pa.Table, path: Path) -> None:
                 record = {k: v for k, v in zip(names, row, strict=True) if v is not None}
                 f.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
                 f.write("\n")
+
+
+def _names(products: list[tuple[MerchantRow, Product]]) -> list[str]:
+    """Product names: the k-th product of a merchant's shelf gets its category's k-th name."""
+    seen: dict[str, int] = {}
+    names = []
+    for m, _ in products:
+        k = seen.get(m.merchant_id, 0)
+        names.append(item_name(m.category, k))
+        seen[m.merchant_id] = k + 1
+    return names

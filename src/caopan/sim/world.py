@@ -414,8 +414,10 @@ def single_room(
     category: str = "服饰",
     session_id: str | None = None,
     start_ms: int | None = None,
+    shelf: str = "M0001-p",
 ) -> Room:
-    """One self-broadcast room of a merchant at `stage` in `category` (for `simulate session`)."""
+    """One self-broadcast room of a merchant at `stage` in `category` (for `simulate session`);
+    its products are `{shelf}01`, `{shelf}02`, …"""
     if minutes < 1:
         raise InvalidInput(f"--minutes must be at least 1 (got {minutes})")
     if stage not in cal.STAGES:
@@ -434,7 +436,7 @@ def single_room(
     for k in range(int(rng.integers(*scale.products))):
         role = 0 if k < 2 else (1 if k < 6 else 2)
         price = profile.price_yuan * (0.45, 1.0, 1.35)[role] * float(rng.lognormal(0, 0.4))
-        products.append(Product(f"M0001-p{k + 1:02d}", max(int(price) * 100 - 10, 990), role))
+        products.append(Product(f"{shelf}{k + 1:02d}", max(int(price) * 100 - 10, 990), role))
     followers = int(_log_uniform(rng, *scale.followers))
     return Room(
         session_id=session_id or f"sim-{seed}",

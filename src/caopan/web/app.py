@@ -118,6 +118,7 @@ class Server:
             return {"session": whole, "window": None}
         ids = [p["product_id"] for p in whole["products"]]
         stock = await self.read(lambda r: self.app.product_stock(ids, engine=r)) if ids else {}
+        names = await self.read(lambda r: self.app.product_names(ids, engine=r)) if ids else {}
         alerts = await self.track_alerts(session_id, window, recent, whole, stock)
         comments = await self.comments(session_id, window)
         left = stock_remaining(whole["products"], stock)
@@ -127,6 +128,7 @@ class Server:
             "alerts": alerts,
             "comments": comments,
             "stock_left": left,
+            "product_names": names,
         }
 
     async def comments(self, session_id: str, minutes: int) -> dict[str, Any] | None:

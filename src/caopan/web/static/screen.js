@@ -165,6 +165,7 @@
   const productsTable = document.getElementById("products");
   productsTable.tHead.innerHTML = `<tr>${["rank", "product", "clicks", "orders", "items", "gmv", "ctp", "unpaid", "refund"].map((k) => `<th>${k === "gmv" ? "GMV" : t(k)}</th>`).join("")}</tr>`;
   let stockLeft = {};
+  let productNames = {};
   // 库存告急 when fewer than 10 items are left (stock known), 售罄 when none
   function lowStock(id) {
     const n = stockLeft[id];
@@ -174,7 +175,7 @@
   function renderProducts(s) {
     const rows = (s.products || []).slice().sort((a, b) => (b.explaining - a.explaining) || (b.pay_gmv_fen - a.pay_gmv_fen)).slice(0, 14);
     const esc = (x) => String(x).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
-    productsTable.tBodies[0].innerHTML = rows.map((p, i) => `<tr class="${p.explaining ? "explaining" : ""}"><td>${i + 1}</td><td>${esc(p.product_id)}${p.explaining ? `<span class="tag">${t("explaining")}</span>` : ""}${lowStock(p.product_id)}</td><td>${p.click_uv.toLocaleString()}</td><td>${p.paid_orders.toLocaleString()}</td><td>${p.pay_items.toLocaleString()}</td><td>${show("pay_gmv_fen", p.pay_gmv_fen)}</td><td>${p.click_to_pay_rate == null ? "—" : (p.click_to_pay_rate * 100).toFixed(1) + "%"}</td><td>${p.unpaid_orders}</td><td>${show("refund_fen", p.refund_fen)}</td></tr>`).join("");
+    productsTable.tBodies[0].innerHTML = rows.map((p, i) => `<tr class="${p.explaining ? "explaining" : ""}"><td>${i + 1}</td><td title="${esc(p.product_id)}">${esc(productNames[p.product_id] || p.product_id)}${p.explaining ? `<span class="tag">${t("explaining")}</span>` : ""}${lowStock(p.product_id)}</td><td>${p.click_uv.toLocaleString()}</td><td>${p.paid_orders.toLocaleString()}</td><td>${p.pay_items.toLocaleString()}</td><td>${show("pay_gmv_fen", p.pay_gmv_fen)}</td><td>${p.click_to_pay_rate == null ? "—" : (p.click_to_pay_rate * 100).toFixed(1) + "%"}</td><td>${p.unpaid_orders}</td><td>${show("refund_fen", p.refund_fen)}</td></tr>`).join("");
   }
 
   function render(snap) {
@@ -205,6 +206,7 @@
     const secs = Math.max(0, Math.floor(((live ? Date.now() : s.as_of) - start) / 1000));
     document.getElementById("elapsed").textContent = [Math.floor(secs / 3600), Math.floor(secs / 60) % 60, secs % 60].map((x) => String(x).padStart(2, "0")).join(":");
     stockLeft = snap.stock_left || {};
+    productNames = snap.product_names || {};
     renderTrend(s); renderTraffic(s); renderProducts(s);
     renderAlerts(snap.alerts || []);
     renderComments(snap.comments);
