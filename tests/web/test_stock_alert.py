@@ -53,7 +53,7 @@ def test_selling_out_the_explained_product_raises_and_clears_the_alert(tmp_path:
         got: list[dict] = []
         read_snapshots(stream, 1, got)
         [alert] = [a for a in got[0]["alerts"] if a["rule"] == "explained_out_of_stock"]
-        assert alert["zh"] == "讲解中的商品已售罄：p1（剩余 0 件）"
+        assert alert["zh"] == "讲解中的商品已售罄：羊毛围巾（剩余 0 件）"
         assert alert["severity"] == "critical" and alert["fired_at"] == T0 + 4000
         assert got[0]["stock_left"] == {"p1": 0}  # p2 has stock but is not in the session
         assert got[0]["product_names"] == {"p1": "羊毛围巾"}  # the board shows names

@@ -190,15 +190,21 @@ def stock_remaining(products: Products, stock: Stock) -> dict[str, int]:
     }
 
 
-def explained_out_of_stock(products: Products, stock: Stock, t: Thresholds) -> list[Alert]:
+def explained_out_of_stock(
+    products: Products, stock: Stock, t: Thresholds, names: Mapping[str, str] | None = None
+) -> list[Alert]:
     """The product being explained (讲解中) has no stock left (≤ `stock_left` items).
 
     `products` are the session's product rows (`product_id`, `explaining`, `pay_items`);
-    `stock` the known stock of products by id (a product without one never fires).
+    `stock` the known stock of products by id (a product without one never fires); `names`
+    the products' names where known (the id is shown otherwise).
 
     >>> rows = [{"product_id": "p1", "explaining": True, "pay_items": 5}]
     >>> [a.zh for a in explained_out_of_stock(rows, {"p1": 5}, Thresholds())]
     ['讲解中的商品已售罄：p1（剩余 0 件）']
+    >>> low = Thresholds(stock_left=3)
+    >>> [a.en for a in explained_out_of_stock(rows, {"p1": 7}, low, {"p1": "围巾"})]
+    ['The product being explained is low on stock: 围巾 (2 left)']
     >>> explained_out_of_stock(rows, {"p1": 6}, Thresholds())
     []
     """
@@ -206,16 +212,17 @@ def explained_out_of_stock(products: Products, stock: Stock, t: Thresholds) -> l
     out = {product: n for product, n in sorted(left.items()) if n <= t.stock_left}
     if not out:
         return []
-    names = "、".join(f"{product}（剩余 {max(n, 0)} 件）" for product, n in out.items())
-    names_en = ", ".join(f"{product} ({max(n, 0)} left)" for product, n in out.items())
+    label = names or {}
+    listed = "、".join(f"{label.get(p, p)}（剩余 {max(n, 0)} 件）" for p, n in out.items())
+    listed_en = ", ".join(f"{label.get(p, p)} ({max(n, 0)} left)" for p, n in out.items())
     sold_out = all(n <= 0 for n in out.values())
     return [
         Alert(
             "explained_out_of_stock",
             "critical",
-            f"讲解中的商品{'已售罄' if sold_out else '库存告急'}：{names}",
+            f"讲解中的商品{'已售罄' if sold_out else '库存告急'}：{listed}",
             f"The product being explained is {'sold out' if sold_out else 'low on stock'}: "
-            f"{names_en}",
+            f"{listed_en}",
             "补库存或切换讲解其他商品",
             "Restock, or switch to explaining another product",
             {"stock_left": out},
@@ -234,9 +241,10 @@ def evaluate(
     *,
     products: Products = (),
     stock: Stock | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> list[Alert]:
     """Every alert the rules raise for this window; with the session's `products` and the
-    known `stock`, also the explained-product-out-of-stock rule."""
+    known `stock`, also the explained-product-out-of-stock rule (products by `names`)."""
     t = thresholds or Thresholds()
     alerts = [alert for rule in RULES for alert in rule(window, series, minutes, t)]
-    return alerts + explained_out_of_stock(products, stock or {}, t)
+    return alerts + explained_out_of_stock(products, stock or {}, t, names)

@@ -119,7 +119,7 @@ class Server:
         ids = [p["product_id"] for p in whole["products"]]
         stock = await self.read(lambda r: self.app.product_stock(ids, engine=r)) if ids else {}
         names = await self.read(lambda r: self.app.product_names(ids, engine=r)) if ids else {}
-        alerts = await self.track_alerts(session_id, window, recent, whole, stock)
+        alerts = await self.track_alerts(session_id, window, recent, whole, stock, names)
         comments = await self.comments(session_id, window)
         left = stock_remaining(whole["products"], stock)
         return {
@@ -167,9 +167,10 @@ class Server:
         recent: dict[str, Any],
         whole: dict[str, Any],
         stock: dict[str, int | None],
+        names: dict[str, str],
     ) -> list[dict[str, Any]]:
-        """Evaluate the rules (`stock`: the known stock of the session's products); store
-        what fired and what cleared; return what is active."""
+        """Evaluate the rules (`stock`: the known stock of the session's products, `names`
+        their names); store what fired and what cleared; return what is active."""
         limits = await self.thresholds_of(session_id)
         found = evaluate(
             recent["metrics"],
@@ -178,6 +179,7 @@ class Server:
             limits,
             products=whole["products"],
             stock=stock,
+            names=names,
         )
         raised = {a.rule: a for a in found}
         key = (session_id, window)
