@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from caopan.domain.events import source_class
-from caopan.stream.columns import Array, Bitmap, Interner
+from caopan.stream.columns import Array, Bitmap, Interner, ViewerInterner
 from caopan.stream.keyed import Counts, PairCounts
 from caopan.stream.tally import _GROUP_KINDS, _IN_GROUP, CLASSES, KIND, Minutes, Rows
 from caopan.stream.timeline import Timeline
@@ -54,7 +54,7 @@ class LiveSession:
     """The accumulated state of one session (see the module docstring)."""
 
     session_id: str
-    users: Interner = field(default_factory=Interner)
+    users: ViewerInterner = field(default_factory=ViewerInterner)
     orders: Interner = field(default_factory=Interner)
     products: Interner = field(default_factory=Interner)
     sources: Interner = field(default_factory=Interner)
