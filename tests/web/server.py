@@ -31,15 +31,16 @@ def caopan(db: Path, *args: str) -> str:
 class ServerProcess:
     """Start, kill and restart a server over one store file."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, *serve_args: str) -> None:
         self.db = db
+        self.serve_args = serve_args
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60.0) -> None:
         self.process = subprocess.Popen(
-            [CAOPAN, "--db", str(self.db), "serve", "--port", str(self.port)],
+            [CAOPAN, "--db", str(self.db), "serve", "--port", str(self.port), *self.serve_args],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},

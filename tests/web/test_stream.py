@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -103,5 +104,28 @@ def test_alerts_reach_the_screen_feed(tmp_path: Path) -> None:
         [alert] = got[0]["alerts"]
         assert alert["rule"] == "unpaid_piling"
         assert "压单 6 单" in alert["zh"]
+    finally:
+        server.stop()
+
+
+def test_an_idle_live_session_is_dropped_then_rebuilt(tmp_path: Path) -> None:
+    db = tmp_path / "idle.duckdb"
+    caopan(db, "provider", "add", "p1", "--name", "星火")
+    token = caopan(db, "token", "create", "--provider", "p1")
+    server = ServerProcess(db, "--idle-minutes", "0.05")  # 3 s; swept every 1.5 s
+    server.start()
+    try:
+        headers = {"Authorization": f"Bearer {token}"}
+        post = f"{server.url}/api/sessions/sse/events"
+        assert httpx.post(post, content=like(1) + like(2), headers=headers).status_code == 200
+        snapshot = f"{server.url}/api/sessions/sse/snapshot?window=5"
+        first = httpx.get(snapshot).json()
+        assert httpx.get(f"{server.url}/api/health").json()["live_sessions"] == ["sse"]
+        deadline = time.monotonic() + 30
+        while httpx.get(f"{server.url}/api/health").json()["live_sessions"]:
+            assert time.monotonic() < deadline, "the idle session was never dropped"
+            time.sleep(0.5)
+        assert httpx.get(snapshot).json() == first  # rebuilt from the store, equal
+        assert httpx.get(f"{server.url}/api/health").json()["live_sessions"] == ["sse"]
     finally:
         server.stop()

@@ -5,12 +5,17 @@ is asked for; from then on every batch the event log accepts for it is folded in
 folding both run on the store's single writer thread, so a batch is either in the store when
 a session is loaded or folded after: never lost, never counted twice — after a restart too,
 since nothing here outlives the process. Snapshots are read under the session's lock.
+
+A session nobody has asked about and nothing has been folded into for `idle_seconds` is
+dropped (`evict`, also on the writer), so a long-running server holds only the sessions being
+watched; asked for again, it is rebuilt from the store like after a restart.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -28,9 +33,36 @@ Loader = Callable[[str], Iterable[pa.RecordBatch | pa.Table]]
 class Aggregators:
     """Live sessions by id, each with its lock."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, idle_seconds: float = 1_800.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.sessions: dict[str, LiveSession] = {}
         self.locks: dict[str, threading.Lock] = {}
+        self.used: dict[str, float] = {}
+        self.idle_seconds = idle_seconds
+        self.clock = clock
+
+    def evict(self, watched: Iterable[str] = ()) -> list[str]:
+        """Drop the sessions idle for longer than `idle_seconds`, except `watched` ones (a
+        screen is subscribed); call on the writer."""
+        for session_id in watched:
+            if session_id in self.sessions:
+                self._touch(session_id)
+        limit = self.clock() - self.idle_seconds
+        for gone in [s for s in self.used if s not in self.sessions]:
+            del self.used[gone]  # asked about while it was being dropped
+        idle = [s for s, at in self.used.items() if at < limit]
+        for session_id in idle:
+            with self.locks[session_id]:
+                del self.sessions[session_id]
+            del self.used[session_id]
+            log.info(
+                "live session %r idle: dropped (rebuilt from the store on next use)", session_id
+            )
+        return idle
+
+    def _touch(self, session_id: str) -> None:
+        self.used[session_id] = self.clock()
 
     def loaded(self, session_id: str) -> bool:
         return session_id in self.sessions
@@ -47,6 +79,7 @@ class Aggregators:
         if live.events:  # an unknown session stays unloaded until it has events
             self.locks[session_id] = threading.Lock()
             self.sessions[session_id] = live
+            self._touch(session_id)
         return live
 
     def fold(self, session_id: str, rows: pa.Table | None) -> bool:
@@ -54,6 +87,7 @@ class Aggregators:
         live = self.sessions.get(session_id)
         if live is None or rows is None or rows.num_rows == 0:
             return False
+        self._touch(session_id)
         with self.locks[session_id]:
             try:
                 live.update(rows)
@@ -65,6 +99,7 @@ class Aggregators:
 
     def snapshot(self, session_id: str, window: int | None) -> dict[str, Any]:
         """The snapshot of a loaded session as of its latest event."""
+        self._touch(session_id)
         with self.locks[session_id]:
             return snapshot(self.sessions[session_id], window)
 
@@ -72,6 +107,7 @@ class Aggregators:
         self, session_id: str, window: int | None
     ) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """The session snapshot and the window's (None without a window), as of one instant."""
+        self._touch(session_id)
         with self.locks[session_id]:
             live = self.sessions[session_id]
             return snapshot(live), None if window is None else snapshot(live, window)
@@ -82,6 +118,7 @@ class Aggregators:
         """The comment panel of a loaded session as of its latest event: the `latest`
         comments, newest first, and the `top` hot words of the last `minutes` minutes."""
         check_window(minutes)
+        self._touch(session_id)
         with self.locks[session_id]:
             live = self.sessions[session_id]
             as_of = live.last if live.last is not None else 0

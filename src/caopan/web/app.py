@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -37,13 +38,13 @@ T = TypeVar("T")
 class Server:
     """What the routes share: the App, its store worker, and the token cache."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, live_idle_minutes: float = 30.0) -> None:
         self.app = app
         self.writer = Writer()
         self.reads = Writer()  # snapshots: a second connection, so intake never waits on them
         self.tokens: dict[str, str] = {}
         self.hub = Hub(self.screen_snapshot)
-        self.live = Aggregators()
+        self.live = Aggregators(idle_seconds=live_idle_minutes * 60)
         self._reader: Engine | None = None
         self.alerts: dict[tuple[str, int], dict[str, tuple[Alert, int]]] = {}
         self.thresholds: dict[str, Thresholds] = {}
@@ -220,14 +221,23 @@ def _error(status: int, kind: str, message: str) -> JSONResponse:
     return JSONResponse({"error": kind, "message": message}, status_code=status)
 
 
-def create_app(app: App) -> FastAPI:
-    """The FastAPI application serving `app`'s store."""
-    server = Server(app)
+def create_app(app: App, live_idle_minutes: float = 30.0) -> FastAPI:
+    """The FastAPI application serving `app`'s store; a live session nobody watches and no
+    event reaches for `live_idle_minutes` is dropped from memory (rebuilt when asked for)."""
+    server = Server(app, live_idle_minutes)
+
+    async def evict_idle() -> None:
+        while True:
+            await asyncio.sleep(min(60.0, live_idle_minutes * 60 / 2))
+            watched = {session_id for session_id, _ in server.hub.feeds}
+            await server.run(partial(server.live.evict, watched))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await server.run(lambda: app.engine)  # open the store (and create its schema) first
+        sweeper = asyncio.create_task(evict_idle())
         yield
+        sweeper.cancel()
         server.close()
 
     api = FastAPI(title="caopan 操盘", version="0.1.0", lifespan=lifespan)

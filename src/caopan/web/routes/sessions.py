@@ -15,9 +15,10 @@ KEEPALIVE_SECONDS = 15.0
 
 
 @router.get("/api/health")
-async def health() -> JSONResponse:
-    """Cheap liveness: the server answers (the store is opened before it listens)."""
-    return JSONResponse({"ok": True})
+async def health(request: Request) -> JSONResponse:
+    """Cheap liveness: the server answers (the store is opened before it listens), and the
+    live sessions it holds in memory."""
+    return JSONResponse({"ok": True, "live_sessions": sorted(server_of(request).live.sessions)})
 
 
 @router.get("/api/sessions")
