@@ -192,3 +192,49 @@ def test_the_board_tags_low_and_sold_out_stock(browser: Any, tmp_path: Path) -> 
         assert sorted(tags) == [["0", "售罄"], ["9", "库存告急 9"]]
     finally:
         server.stop()
+
+
+def test_alert_thresholds_are_set_from_the_screen(browser: Any, live) -> None:
+    server, token = live
+    url = f"{server.url}/api/sessions/scr/alert-thresholds"
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{server.url}/screen/scr")
+    page.click("#settings-open")
+    page.wait_for_function("document.querySelector('input[name=refund_rate]').value !== ''")
+    assert page.input_value("input[name=refund_rate]") == "30"  # 0.30 shown as a percentage
+    assert page.input_value("input[name=ad_min_cost_fen]") == "100.00"  # 10,000 fen in 元
+    page.fill("input[name=refund_rate]", "12.5")
+    page.fill("input[name=ad_min_cost_fen]", "250.05")
+    page.fill("input[name=unpaid_orders]", "8")
+    page.fill("#settings-token", "")
+    page.click("#settings-save")
+    assert "令牌" in page.inner_text("#settings-msg")  # nothing is sent without a token
+    page.fill("#settings-token", "wrong-token")
+    page.click("#settings-save")
+    page.wait_for_function("document.querySelector('#settings-msg').className.includes('bad')")
+    assert httpx.get(url).json()["thresholds"]["unpaid_orders"] == 5  # refused: unchanged
+    page.fill("input[name=unpaid_orders]", "8.5")
+    page.fill("#settings-token", token)
+    page.click("#settings-save")
+    assert "✗" in page.inner_text("#settings-msg")  # a count must be whole
+    page.fill("input[name=unpaid_orders]", "8")
+    page.click("#settings-save")
+    page.wait_for_function("document.querySelector('#settings-msg').className.includes('good')")
+    stored = httpx.get(url).json()["thresholds"]
+    assert stored["refund_rate"] == 0.125 and stored["ad_min_cost_fen"] == 25_005
+    assert stored["unpaid_orders"] == 8 and stored["stock_left"] == 0
+    page.click("#settings-close")
+    page.reload()  # the token is remembered on this screen; the values are read back
+    page.click("#settings-open")
+    page.wait_for_function("document.querySelector('input[name=unpaid_orders]').value === '8'")
+    assert page.input_value("#settings-token") == token
+    assert page.input_value("input[name=ad_min_cost_fen]") == "250.05"
+    assert errors == []
+    httpx.put(
+        url,
+        json={"refund_rate": 0.3, "ad_min_cost_fen": 10_000, "unpaid_orders": 5},
+        headers={"Authorization": f"Bearer {token}"},
+    )  # leave the module's server as found
+    page.close()

@@ -21,6 +21,9 @@
     f_click: ["商品点击", "Clicks"], f_pay: ["成交", "Buyers"],
     hot: ["评论热词", "Hot words"], comments: ["最新评论", "Latest comments"], noComments: ["暂无评论", "No comments yet"],
     lowStock: ["库存告急", "Low stock"], soldOut: ["售罄", "Sold out"],
+    settings: ["⚙ 预警设置", "⚙ Alerts"], settingsTitle: ["预警阈值（本场）", "Alert thresholds (this session)"],
+    token: ["服务商令牌", "Provider token"], save: ["保存", "Save"], close: ["关闭", "Close"],
+    saved: ["已保存，下一次刷新起生效", "Saved; applies from the next update"], needToken: ["请填写服务商令牌", "Enter the provider token"],
   };
   const t = (k) => (T[k] ? T[k][EN ? 1 : 0] : k);
   const byId = Object.fromEntries(C.catalog.metrics.map((m) => [m.id, m]));
@@ -248,6 +251,65 @@
       node.text.textContent = item ? item.text : (i === 0 ? t("noComments") : "");
     });
   }
+
+  // -- alert thresholds (预警设置): read with GET, saved with PUT and the provider's token --
+  // kind: "pct" shown ×100, "yuan" shown in 元 and sent in fen (parsed exactly, no floats)
+  const LIMITS = [
+    ["entry_rate_drop", "pct", ["进房率较上窗口下降超过", "Entry rate drops by more than"], "%"],
+    ["online_falling_minutes", "int", ["在线人数连续下降", "Online falls for"], EN ? "min" : "分钟"],
+    ["unpaid_orders", "int", ["未支付订单超过", "Unpaid orders above"], EN ? "" : "单"],
+    ["refund_rate", "pct", ["退款率超过", "Refund rate above"], "%"],
+    ["ad_roi_target", "num", ["投放 ROI 低于", "Ad ROI below"], ""],
+    ["ad_min_cost_fen", "yuan", ["投放消耗至少（才判断 ROI）", "Ad spend at least (to judge ROI)"], EN ? "yuan" : "元"],
+    ["stock_left", "int", ["讲解商品库存不高于", "Explained product stock at most"], EN ? "items" : "件"],
+  ];
+  const dialog = document.getElementById("settings"), fields = document.getElementById("settings-fields");
+  const msg = document.getElementById("settings-msg"), tokenInput = document.getElementById("settings-token");
+  const inputs = {};
+  LIMITS.forEach(([name, kind, text, unit]) => {
+    const row = document.createElement("label"), span = document.createElement("span"), input = document.createElement("input");
+    span.textContent = text[EN ? 1 : 0] + (unit ? ` (${unit})` : "");
+    input.name = name; input.inputMode = kind === "int" ? "numeric" : "decimal";
+    row.append(span, input); fields.append(row); inputs[name] = input;
+  });
+  const toShown = (kind, v) => kind === "pct" ? String(+(v * 100).toFixed(4)) : kind === "yuan" ? (v / 100).toFixed(2) : String(v);
+  function fromShown(kind, text) {
+    const s = text.trim();
+    if (kind === "yuan") {
+      const m = /^(\d+)(?:\.(\d{0,2}))?$/.exec(s);
+      return m ? Number(m[1]) * 100 + Number((m[2] || "").padEnd(2, "0")) : NaN;
+    }
+    if (!/^\d+(\.\d+)?$/.test(s)) return NaN;
+    if (kind === "int") return /^\d+$/.test(s) ? Number(s) : NaN;
+    return kind === "pct" ? Number(s) / 100 : Number(s);
+  }
+  const url = `/api/sessions/${encodeURIComponent(C.session)}/alert-thresholds`;
+  function say(text, cls) { msg.textContent = text; msg.className = "msg " + (cls || ""); }
+  document.getElementById("settings-open").addEventListener("click", async () => {
+    say(""); tokenInput.value = localStorage.getItem("caopan-token") || "";
+    const r = await fetch(url), body = await r.json();
+    if (!r.ok) { say(body.message || r.statusText, "bad"); } else {
+      LIMITS.forEach(([name, kind]) => { inputs[name].value = toShown(kind, body.thresholds[name]); });
+    }
+    dialog.showModal();
+  });
+  document.getElementById("settings-close").addEventListener("click", () => dialog.close());
+  document.getElementById("settings-save").addEventListener("click", async () => {
+    const values = {};
+    for (const [name, kind, text] of LIMITS) {
+      const v = fromShown(kind, inputs[name].value);
+      if (Number.isNaN(v)) { say(`${text[EN ? 1 : 0]}: ${inputs[name].value || "—"} ✗`, "bad"); inputs[name].focus(); return; }
+      values[name] = v;
+    }
+    const token = tokenInput.value.trim();
+    if (!token) { say(t("needToken"), "bad"); tokenInput.focus(); return; }
+    const r = await fetch(url, { method: "PUT", headers: { "Authorization": `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(values) });
+    const body = await r.json().catch(() => ({}));
+    if (!r.ok) { say(body.message || `HTTP ${r.status}`, "bad"); return; }
+    localStorage.setItem("caopan-token", token);
+    LIMITS.forEach(([name, kind]) => { inputs[name].value = toShown(kind, body.thresholds[name]); });
+    say(t("saved"), "good");
+  });
 
   // -- the stream: EventSource reconnects by itself; we show the state --
   const conn = document.getElementById("conn"), connText = document.getElementById("conn-text");
