@@ -193,8 +193,8 @@ class LiveSession:
         wanted = np.isin(kind, [KIND["explain_start"], KIND["explain_end"], KIND["marker"]])
         if not wanted.any():
             return
-        rows = batch.filter(pa.array(wanted)).select(
-            ["ts", "event_id", "type", "product_id", "kind", "text"]
+        rows = batch.select(["ts", "event_id", "type", "product_id", "kind", "text"]).filter(
+            pa.array(wanted)
         )
         self.marks.extend(Mark(**row) for row in rows.to_pylist())
 
@@ -202,7 +202,7 @@ class LiveSession:
         wanted = kind == KIND["comment"]
         if not wanted.any():
             return
-        rows = batch.filter(pa.array(wanted))
+        rows = batch.select(["ts", "event_id", "text"]).filter(pa.array(wanted))
         self.comments.add(
             rows.column("ts").to_pylist(),
             rows.column("event_id").to_pylist(),
