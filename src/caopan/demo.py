@@ -138,6 +138,10 @@ def main() -> None:
     )
     thread.start()
     console.print(f"首页 home: {base}/   (Ctrl-C stops)", highlight=False)
+    console.print(
+        f"服务商令牌 provider token ({provider}; 大屏 ⚙ 预警设置 alert settings): {token}",
+        highlight=False,
+    )
     try:
         uvicorn.run(create_app(app), host=args.host, port=args.port, log_level="warning")
     finally:
