@@ -139,9 +139,9 @@ def main() -> None:
     thread.start()
     console.print(f"首页 home: {base}/   (Ctrl-C stops)", highlight=False)
     console.print(
-        f"服务商令牌 provider token ({provider}; 大屏 ⚙ 预警设置 alert settings): {token}",
-        highlight=False,
+        f"服务商令牌 provider token ({provider}), for ⚙ 预警设置 on the screen:", highlight=False
     )
+    console.print(token, highlight=False, soft_wrap=True)
     try:
         uvicorn.run(create_app(app), host=args.host, port=args.port, log_level="warning")
     finally:
