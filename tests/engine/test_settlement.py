@@ -444,6 +444,40 @@ def test_exact_refuses_an_unknown_backend():
         Exact("sqlite")
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    groups=st.lists(
+        st.tuples(
+            st.integers(0, 10**6),
+            st.lists(st.sampled_from((0, 1, 2, 3, 7, 10, 999, 10**5)), min_size=1, max_size=40),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    buckets=st.sampled_from((1, 2, 3, 5, 64)),
+)
+def test_share_by_remainder_buckets_is_allocate(groups, buckets):
+    """Many rows with tied weights (hence tied remainders) and few remainder buckets: the
+    bucket where the leftover fen run out holds many rows, and ranking inside it decides."""
+    con = ibis.duckdb.connect()
+    rows = []
+    for g, (drawn, ws) in enumerate(groups):
+        total = drawn if any(ws) else 0
+        keys = random.sample(range(1000), len(ws))
+        rows += [(f"g{g}", total, w, f"k{k}") for k, w in zip(keys, ws, strict=True)]
+    columns = zip(*rows, strict=True)
+    table = ibis.memtable(pa.table(dict(zip(("g", "total", "w", "key"), columns, strict=True))))
+    shared = Exact("duckdb").share(
+        table, by=["g"], total="total", weight="w", key="key", out="s", buckets=buckets
+    )
+    got = {(r["g"], r["key"]): r["s"] for r in con.to_pyarrow(shared).to_pylist()}
+    assert len(got) == len(rows)
+    for g in {r[0] for r in rows}:
+        members = [r for r in rows if r[0] == g]
+        want = allocate(members[0][1], [r[2] for r in members], [r[3] for r in members])
+        assert [got[(g, r[3])] for r in members] == want
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     totals=st.lists(st.integers(0, 10**9), min_size=1, max_size=3),

@@ -24,12 +24,12 @@ from typing import Final
 
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
 
 from caopan.domain.clock import MS_PER_DAY
 from caopan.domain.commission import Plan, Tier
 from caopan.domain.money import PPM
-from caopan.engine.exact import Exact, as_i64, group_sum, i64
+from caopan.engine.exact import PLAIN, Exact, as_i64, group_sum, i64
+from caopan.engine.staging import Staging
 
 LINE_COLUMNS: Final = {
     "line_id": "string",
@@ -65,15 +65,19 @@ def in_scope(lines: ir.Table, plan: Plan, as_of: int) -> ir.Table:
     return lines.filter(keep)
 
 
-def with_states(lines: ir.Table, refunds: ir.Table, plan: Plan, as_of: int, x: Exact) -> ir.Table:
+def with_states(
+    lines: ir.Table,
+    refunds: ir.Table,
+    plan: Plan,
+    as_of: int,
+    x: Exact,
+    staging: Staging = PLAIN,
+) -> ir.Table:
     """Add `month`, `settle_at`, `refunded`, `refunded_before`, `state`, `base_fen` (as
-    reported), `eff_base` (what the period counts) and `settle_base` (base when settling)."""
-    t = x.with_month(lines, "paid_at", "month")
-    due = t.received_at + plan.settle_lag_days * MS_PER_DAY
-    if plan.period == "month":
-        due = ibis.greatest(due, x.month_start(t.month + 1))
-    t = t.mutate(settle_at=ibis.ifelse(t.received_at.isnull(), ibis.null("int64"), due))
-    t = _with_refund_totals(t, refunds, as_of)
+    reported), `eff_base` (what the period counts) and `settle_base` (base when settling).
+    `staging` keeps the refund totals per line."""
+    t = _with_settle_at(x.with_month(lines, "paid_at", "month"), plan, x)
+    t = _with_refund_totals(t, lines, refunds, plan, as_of, x, staging)
     t = t.mutate(state=_state(t, plan, as_of))
     paid = t.paid_fen
     t = t.mutate(
@@ -83,25 +87,50 @@ def with_states(lines: ir.Table, refunds: ir.Table, plan: Plan, as_of: int, x: E
     settled = t.state == "settled"
     zero = i64(0)
     if plan.base == "paid":
-        return t.mutate(base_fen=paid, eff_base=paid, settle_base=paid)
-    if plan.base == "net_paid":
-        return t.mutate(base_fen=t._now, eff_base=ibis.ifelse(settled, t.settle_base, t._now))
-    return t.mutate(
-        base_fen=ibis.ifelse(settled, t._now, zero),
-        eff_base=ibis.ifelse(settled, t.settle_base, zero),
-    )
+        t = t.mutate(base_fen=paid, eff_base=paid, settle_base=paid)
+    elif plan.base == "net_paid":
+        t = t.mutate(base_fen=t._now, eff_base=ibis.ifelse(settled, t.settle_base, t._now))
+    else:
+        t = t.mutate(
+            base_fen=ibis.ifelse(settled, t._now, zero),
+            eff_base=ibis.ifelse(settled, t.settle_base, zero),
+        )
+    return t
 
 
-def _with_refund_totals(t: ir.Table, refunds: ir.Table, as_of: int) -> ir.Table:
-    """Add `refunded` (as of `as_of`) and `refunded_before` (before the settling instant)."""
+def _with_settle_at(t: ir.Table, plan: Plan, x: Exact) -> ir.Table:
+    """Add `settle_at` to lines with `received_at` (and `month` for a `month` plan)."""
+    due = t.received_at + plan.settle_lag_days * MS_PER_DAY
+    if plan.period == "month":
+        due = ibis.greatest(due, x.month_start(t.month + 1))
+    return t.mutate(settle_at=ibis.ifelse(t.received_at.isnull(), ibis.null("int64"), due))
+
+
+def _with_refund_totals(
+    t: ir.Table,
+    lines: ir.Table,
+    refunds: ir.Table,
+    plan: Plan,
+    as_of: int,
+    x: Exact,
+    staging: Staging,
+) -> ir.Table:
+    """Add `refunded` (as of `as_of`) and `refunded_before` (before the settling instant).
+
+    The refunds are joined to the raw `lines` (the ones `t` was made from), and the settling
+    instant is worked out again on the joined refunds only, a few of the lines."""
     seen = refunds.filter(refunds.at <= as_of)
-    keys = t.select(_lid=t.line_id, _settle=t.settle_at)
+    keys = lines.select(_lid=lines.line_id, received_at=lines.received_at, paid_at=lines.paid_at)
     joined = seen.join(keys, seen.line_id == keys._lid)
-    before = joined._settle.isnull() | (joined.at < joined._settle)
+    if plan.period == "month":
+        joined = x.with_month(joined, "paid_at", "month")
+    joined = _with_settle_at(joined, plan, x)
+    before = joined.settle_at.isnull() | (joined.at < joined.settle_at)
     totals = joined.group_by("_lid").aggregate(
         _refunded=as_i64(joined.amount_fen.sum()),
         _before=as_i64(joined.amount_fen.sum(where=before)),
     )
+    totals = staging.keep(totals)
     t = t.left_join(totals, t.line_id == totals._lid)
     return t.select(
         *(c for c in t.columns if c not in ("_lid", "_refunded", "_before")),
@@ -144,23 +173,26 @@ def tier_numerator(base: ir.IntegerValue, tiers: tuple[Tier, ...], mode: str) ->
     return total
 
 
-def _product_rates(plan: Plan) -> ir.Table:
-    ids, rates = zip(*plan.product_rates, strict=True) if plan.product_rates else ((), ())
-    return ibis.memtable(
-        pa.table({"_pid": pa.array(ids, pa.string()), "_prate": pa.array(rates, pa.int64())})
-    )
-
-
-def with_commission(t: ir.Table, plan: Plan, x: Exact) -> ir.Table:
+def with_commission(t: ir.Table, plan: Plan, x: Exact, staging: Staging = PLAIN) -> ir.Table:
     """Add `period`, `uncapped`, `settled_commission` (C, settled lines only) and
-    `commission_fen` (the commission as of `as_of`, after any clawback)."""
+    `commission_fen` (the commission as of `as_of`, after any clawback). `staging` keeps the
+    grouped sums and names the uncapped lines."""
     keep = [c for c in t.columns if c != "_now"]
-    t = _with_uncapped(t, plan, x)
+    t = _with_uncapped(t, plan, x, staging)
     if plan.cap_fen is not None:
-        t = group_sum(t, ["period"], "uncapped", "_uncapped_total")
+        t = staging.view(t)
+        pk = _period_key(plan)
+        t = group_sum(t, [pk], "uncapped", "_uncapped_total", staging=staging)
         t = t.mutate(_cap_total=ibis.least(t._uncapped_total, i64(plan.cap_fen)))
         t = x.share(
-            t, by=["period"], total="_cap_total", weight="uncapped", key="line_id", out="_eff"
+            t,
+            by=[pk],
+            total="_cap_total",
+            weight="uncapped",
+            key="line_id",
+            out="_eff",
+            staging=staging,
+            weight_sum="_uncapped_total",
         )
     else:
         t = t.mutate(_eff=t.uncapped)
@@ -179,12 +211,17 @@ def with_commission(t: ir.Table, plan: Plan, x: Exact) -> ir.Table:
     )
 
 
-def _with_uncapped(t: ir.Table, plan: Plan, x: Exact) -> ir.Table:
+def _period_key(plan: Plan) -> str:
+    """The column a period is grouped by (`period` itself is its name as a string)."""
+    return "session_id" if plan.period == "session" else "month"
+
+
+def _with_uncapped(t: ir.Table, plan: Plan, x: Exact, staging: Staging) -> ir.Table:
     """Add `period`, `_tiered` and `uncapped`: a product or flat rate per line, rounded on its
     own, or the line's largest-remainder share of its period's tiered total."""
-    if plan.product_rates:
-        rates = _product_rates(plan)
-        t = t.left_join(rates, t.product_id == rates._pid).drop("_pid")
+    if plan.product_rates:  # a handful of products: a CASE, not a join
+        rates = [(t.product_id == pid, i64(rate)) for pid, rate in plan.product_rates]
+        t = t.mutate(_prate=ibis.cases(*rates, else_=ibis.null("int64")))
     else:
         t = t.mutate(_prate=ibis.null("int64"))
     flat = i64(plan.rate_ppm) if plan.rate_ppm is not None else ibis.null("int64")
@@ -196,20 +233,23 @@ def _with_uncapped(t: ir.Table, plan: Plan, x: Exact) -> ir.Table:
     )
     if not plan.tiers:
         return t.mutate(uncapped=t._flat)
-    t = group_sum(t, ["period"], "eff_base", "_tiered_base", where=t._tiered)
-    tiered_base = t._tiered_base.coalesce(i64(0))
-    t = t.mutate(_tier_num=tier_numerator(tiered_base, plan.tiers, plan.tier_mode))
+    pk = _period_key(plan)
+    t = group_sum(t, [pk], "eff_base", "_tiered_base", where=t._tiered, staging=staging)
+    t = t.mutate(_tiered_base=t._tiered_base.coalesce(i64(0)))
+    t = t.mutate(_tier_num=tier_numerator(t._tiered_base, plan.tiers, plan.tier_mode))
     t = t.mutate(
         _tier_total=ibis.ifelse(t._tiered, x.half_up(t._tier_num, PPM), i64(0)),
         _tier_weight=ibis.ifelse(t._tiered, t.eff_base, i64(0)),
     )
     t = x.share(
         t,
-        by=["period", "_tiered"],
+        by=[pk, "_tiered"],
         total="_tier_total",
         weight="_tier_weight",
         key="line_id",
         out="_tier_share",
+        staging=staging,
+        weight_sum="_tiered_base",  # the tiered rows' sum; other rows share a zero total
     )
     return t.mutate(uncapped=ibis.ifelse(t._tiered, t._tier_share, t._flat))
 

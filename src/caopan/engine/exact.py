@@ -25,8 +25,13 @@ import ibis.expr.types as ir
 
 from caopan.domain.clock import MS_PER_DAY
 from caopan.domain.errors import EngineError
+from caopan.engine.staging import Staging
+
+PLAIN = Staging()
 
 SHANGHAI_OFFSET_MS = 8 * 3_600_000
+SHARE_BUCKETS = 4_096
+"""Remainder buckets per group in `Exact.share` (see there)."""
 
 
 @ibis.udf.scalar.builtin(name="divide")  # type: ignore[untyped-decorator]
@@ -59,14 +64,20 @@ def as_i64(value: ir.IntegerValue) -> ir.IntegerValue:
 
 
 def group_sum(
-    t: ir.Table, by: Sequence[str], value: str, out: str, where: ir.BooleanValue | None = None
+    t: ir.Table,
+    by: Sequence[str],
+    value: str,
+    out: str,
+    where: ir.BooleanValue | None = None,
+    staging: Staging = PLAIN,
 ) -> ir.Table:
     """Add column `out`: the int64 sum of `value` (where `where` holds) over the rows with the
     same `by` values (nulls matching nulls), as a window `sum(...) over (partition by ...)`
-    gives it — computed as a grouped aggregate joined back, which streams the rows past a
-    small hash table instead of buffering and partitioning every column of them."""
+    gives it — computed as a grouped aggregate (kept by `staging`) joined back, which streams
+    the rows past a small hash table instead of buffering and partitioning every column."""
     keys = {f"_gk{i}": t[c] for i, c in enumerate(by)}
     sums = t.group_by(**keys).aggregate(**{out: as_i64(t[value].sum(where=where))})
+    sums = staging.keep(sums)
     joined = t.left_join(sums, [t[c].identical_to(sums[k]) for c, k in zip(by, keys, strict=True)])
     return joined.drop(*keys)
 
@@ -140,22 +151,59 @@ class Exact:
         weight: str,
         key: str,
         out: str,
+        buckets: int = SHARE_BUCKETS,
+        staging: Staging = PLAIN,
+        weight_sum: str | None = None,
     ) -> ir.Table:
         """Add column `out`: the group's `total` (the same on every row of a group, ≥ 0) shared
         in proportion to `weight` (≥ 0): floors, then one fen each to the largest remainders,
         ties to the ascending `key` (compared as strings). Shares add up to the total exactly;
-        a group whose weights are all zero must have a zero total."""
+        a group whose weights are all zero must have a zero total.
+
+        The `left` fen over go to the rows ranked first by (remainder descending, key). No
+        row is ranked over a whole group: each remainder (in `[0, divisor)`) falls in one of
+        about `buckets` equal buckets per group, a grouped count per bucket says from the
+        top down how many rows lie above each bucket, so a bucket's rows all get a fen, or
+        none does, except in the one bucket where the count crosses `left`, and only that
+        bucket's rows are ranked by a window. The result is the same as ranking every row.
+        `staging` keeps the weight sums, the counts and the ranked rows (few). `weight_sum`
+        names a column already holding the group's sum of `weight`, if the caller has one."""
         columns = t.columns
-        t = group_sum(t, by, weight, "_wsum")
+        if weight_sum is None:
+            t = group_sum(t, by, weight, "_wsum", staging=staging)
+        else:
+            t = t.mutate(_wsum=t[weight_sum])
         t = t.mutate(_div=ibis.greatest(t._wsum, i64(1)))
         t = t.mutate(_floor=self.trunc_div(t[total] * t[weight], t._div))
-        t = group_sum(t, by, "_floor", "_fsum")
-        t = t.mutate(_rem=t[total] * t[weight] - t._floor * t._div, _left=t[total] - t._fsum)
-        order = ibis.window(group_by=list(by), order_by=[t._rem.desc(), t[key].cast("string")])
-        t = t.mutate(_rank=ibis.row_number().over(order))
-        return t.select(
-            *columns, **{out: t._floor + ibis.ifelse(t._rank < t._left, i64(1), i64(0))}
+        t = t.mutate(_rem=t[total] * t[weight] - t._floor * t._div)
+        t = t.mutate(_bucket=self.trunc_div(t._rem, self.trunc_div(t._div, buckets) + 1))
+        keys = {f"_hk{i}": t[c] for i, c in enumerate(by)}
+        hist = t.group_by(**keys, _hb=t._bucket).aggregate(
+            _n=as_i64(t.count()), _hfloor=as_i64(t._floor.sum())
         )
+        group = [hist[k] for k in keys]
+        top_down = ibis.window(
+            group_by=group, order_by=[hist._hb.desc()], preceding=None, following=0
+        )
+        hist = staging.keep(
+            hist.mutate(
+                _upto=as_i64(hist._n.sum().over(top_down)),
+                _fsum=as_i64(hist._hfloor.sum().over(ibis.window(group_by=group))),
+            )
+        )
+        on = [t[c].identical_to(hist[k]) for c, k in zip(by, keys, strict=True)]
+        j = t.left_join(hist, [*on, t._bucket == hist._hb])
+        j = j.mutate(_left=j[total] - j._fsum, _above=j._upto - j._n)
+        crossing = (j._above < j._left) & (j._upto > j._left)
+        whole = j.filter(~crossing).mutate(_win=j._upto <= j._left)
+        part = j.filter(crossing)
+        ranked = [part._rem.desc(), part[key].cast("string")]
+        order = ibis.window(group_by=list(by), order_by=ranked)
+        part = staging.keep(
+            part.mutate(_win=ibis.row_number().over(order) < part._left - part._above)
+        )
+        u = whole.union(part)
+        return u.select(*columns, **{out: u._floor + ibis.ifelse(u._win, i64(1), i64(0))})
 
 
 def exact_for(con: Any) -> Exact:

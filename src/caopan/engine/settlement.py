@@ -15,7 +15,7 @@ month with at least one order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +26,9 @@ from caopan.domain.commission import Plan
 from caopan.domain.errors import InvalidInput
 from caopan.engine import commission_lines as cl
 from caopan.engine.backend import connect
-from caopan.engine.exact import Exact, as_i64, exact_for, i64
+from caopan.engine.exact import PLAIN, Exact, as_i64, exact_for, i64
 from caopan.engine.order_lines import calculator_tables
+from caopan.engine.staging import ArrowStaging, Staging
 
 SESSION_COLUMNS = {"session_id": "string", "started_at": "int64"}
 """Sessions operated, with when each started (for its slot fee's month)."""
@@ -58,18 +59,20 @@ def settle(
     as_of: int,
     x: Exact,
     sessions: ir.Table | None = None,
-    materialise: Callable[[ir.Table], ir.Table] | None = None,
+    staging: Staging = PLAIN,
 ) -> Settlement:
     """Settle `plan` over order lines (`commission_lines.LINE_COLUMNS`) and their refunds
     (`REFUND_COLUMNS`) as of `as_of`. `sessions` (`SESSION_COLUMNS`) adds sessions operated
     without an order and fixes when sessions started; by default a session starts with its
-    earliest order. `materialise`, when given, computes the priced lines once (into a
-    temporary table) before the clawbacks, sessions and months are built on them."""
+    earliest order. `staging` cuts the computation into statements (see `staging`): it keeps
+    the grouped results and the priced lines, on which the clawbacks, sessions and months are
+    built; the caller releases it when done with the result."""
     scoped = cl.in_scope(lines, plan, as_of)
-    stated = cl.with_states(scoped, refunds, plan, as_of, x)
-    priced = cl.with_commission(stated, plan, x)
-    if materialise is not None:
-        priced = materialise(priced)
+    stated = cl.with_states(scoped, refunds, plan, as_of, x, staging)
+    # tiers and caps read the lines in several statements: compute their states once
+    multi_pass = bool(plan.tiers) or plan.cap_fen is not None
+    stated = staging.keep(stated) if multi_pass else staging.view(stated)
+    priced = staging.keep(cl.with_commission(stated, plan, x, staging))
     claws = cl.clawbacks(priced, refunds, plan, as_of, x)
     months = priced.select("month").distinct()
     return Settlement(priced, claws, _sessions(priced, plan, as_of, x, sessions), months)
@@ -163,7 +166,7 @@ def calculate_detail(
             plan,
             as_of,
             exact_for(con),
-            materialise=lambda t: ibis.memtable(con.to_pyarrow(t)),
+            staging=ArrowStaging(con),
         )
         sessions = _rows(con, result.sessions.order_by("session_id"))
         months = sorted(row["month"] for row in _rows(con, result.months))

@@ -39,6 +39,7 @@ from caopan.engine.exact import Exact, exact_for, i64
 from caopan.engine.ledger_writer import post_ledger
 from caopan.engine.schema import TABLES
 from caopan.engine.settlement import Settlement, settle
+from caopan.engine.staging import StoreStaging
 
 COLUMNS = tuple(TABLES["commission_lines"])
 CONTENT = ("order_id", "session_id", "kind", "state", "base_fen", "commission_fen", "dated_at")
@@ -233,22 +234,16 @@ def settle_contract(
     contract, ended_at = load_contract(engine, contract_id)
     plan, x = contract.plan, exact_for(engine.con)
     lines, refunds, sessions = contract_inputs(engine, contract, ended_at)
-    cached: list[ir.Table] = []
-
-    def materialise(t: ir.Table) -> ir.Table:
-        cached.append(t.cache())
-        return cached[-1]
-
+    staging = StoreStaging(engine.con)
     try:
-        result = settle(lines, refunds, plan, as_of, x, sessions, materialise)
+        result = settle(lines, refunds, plan, as_of, x, sessions, staging)
         rows = _rows(contract_id, result, plan, as_of, x)
         monthly = _monthly_rows(contract_id, plan, ended_at, as_of)
         if monthly.num_rows:
             rows = rows.union(ibis.memtable(monthly))
         new = engine.to_arrow(_changes(engine, contract_id, rows))
     finally:
-        for table in cached:
-            table.release()
+        staging.release()
     computed_at = _next_version(engine, contract_id, now_ms() if now is None else now)
     if new.num_rows:
         stamped = new.append_column("computed_at", pa.array([computed_at] * new.num_rows))
