@@ -47,6 +47,8 @@ def _np_int(values: Column) -> np.ndarray:
 def clean(column: Column) -> pa.Array:
     """Stripped text, null where the cell means empty."""
     column = shapes.as_array(column)
+    if shapes.all_dashes(column):
+        return pa.nulls(len(column), pa.string())
     text = pc.utf8_trim(column, characters=_STRIP) if shapes.may_need_trim(column) else column
     return pc.if_else(pc.is_in(text, _EMPTY), pa.scalar(None, pa.string()), text)
 

@@ -22,6 +22,7 @@ from caopan.domain.cells import STRIP, clean_text
 from caopan.domain.layouts import CellType, Field, Layout, header_key
 from caopan.ingest.columns import READERS, clean, reason
 from caopan.ingest.mappings import GENERIC_FIELDS
+from caopan.ingest.shapes import has_byte
 
 MICROS_PER_FEN: Final = 10_000
 TYPES: Final[dict[CellType, pa.DataType]] = {
@@ -152,7 +153,8 @@ def stage_chunk(plan: Plan, chunk: pa.Table, undecodable: bool = True) -> Staged
 
 
 _ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
-_NEEDS_ESCAPE = r'[\\"\n\r\t]'
+_SPECIAL = np.zeros(256, dtype=bool)
+_SPECIAL[[*range(0x20), ord('"'), ord("\\")]] = True
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 
@@ -170,14 +172,19 @@ def raw_json(chunk: pa.Table, raw: list[tuple[int, str]]) -> pa.Array:
     odd = np.zeros(chunk.num_rows, dtype=bool)
     for index, name in raw:
         text = clean(chunk.column(f"c{index}"))
-        odd |= np.asarray(
-            pc.fill_null(pc.match_substring_regex(text, _CONTROL), False).to_numpy(False), bool
-        )
-        if pc.any(pc.match_substring_regex(text, _NEEDS_ESCAPE)).as_py():
+        if text.null_count == len(text):  # empty all the way down: nothing to keep
+            continue
+        if has_byte(text, _SPECIAL):
+            odd |= np.asarray(
+                pc.fill_null(pc.match_substring_regex(text, _CONTROL), False).to_numpy(False),
+                bool,
+            )
             for char, escaped in _ESCAPES:
                 text = pc.replace_substring(text, char, escaped)
         key = json.dumps(name, ensure_ascii=False)
         pieces.append(pc.binary_join_element_wise(f',{key}:"', text, '"', ""))
+    if not pieces:
+        return pa.nulls(chunk.num_rows, pa.string())
     body = pc.binary_join_element_wise(*pieces, "", null_handling="replace", null_replacement="")
     joined = pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
     result = pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()), joined)

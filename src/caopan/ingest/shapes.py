@@ -51,25 +51,48 @@ def read_plain_number(column: pa.Array, scale: int) -> np.ndarray:
     return np.asarray(digits * powers[scale - decimals], dtype=np.int64)
 
 
-_EDGE_FIRST: Final = np.frombuffer(b" \t\r\n\xe3\xef", np.uint8)
-_EDGE_LAST: Final = np.frombuffer(b" \t\r\n\x80\xbf", np.uint8)
+_EDGE_FIRST: Final = np.zeros(256, dtype=bool)
+_EDGE_FIRST[list(b" \t\r\n\xe3\xef")] = True
+_EDGE_LAST: Final = np.zeros(256, dtype=bool)
+_EDGE_LAST[list(b" \t\r\n\x80\xbf")] = True
+
+
+def _offsets(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets of a string column's cells and its data bytes."""
+    _, offsets_buffer, data_buffer = column.buffers()
+    n = len(column)
+    offsets = np.frombuffer(offsets_buffer, np.int32)[column.offset : column.offset + n + 1]
+    if data_buffer is None or n == 0:
+        return offsets, np.zeros(0, np.uint8)
+    return offsets, np.frombuffer(data_buffer, np.uint8)
 
 
 def may_need_trim(column: pa.Array) -> bool:
     """Whether any cell may start or end with a character of `cells.STRIP` (white space,
     U+3000, U+FEFF), judged by its first and last byte (the lead byte of U+3000 and U+FEFF,
-    the last byte of both): False means no cell does."""
-    if column.null_count:
-        column = pc.fill_null(column, "")
-    n = len(column)
-    _, offsets_buffer, data_buffer = column.buffers()
-    if n == 0 or data_buffer is None:
+    the last byte of both): False means no cell does. (A null cell has no bytes.)"""
+    offsets, data = _offsets(column)
+    if data.size == 0:
         return False
-    offsets = np.frombuffer(offsets_buffer, np.int32)[column.offset : column.offset + n + 1]
-    data = np.frombuffer(data_buffer, np.uint8)
-    filled = offsets[1:] > offsets[:-1]
-    first, last = data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]
-    return bool(np.isin(first, _EDGE_FIRST).any() or np.isin(last, _EDGE_LAST).any())
+    # an empty cell looks at a neighbour's byte: at worst a needless trim
+    first = data[np.minimum(offsets[:-1], data.size - 1)]
+    last = data[np.maximum(offsets[1:] - 1, 0)]
+    return bool(_EDGE_FIRST[first].any() or _EDGE_LAST[last].any())
+
+
+def all_dashes(column: pa.Array) -> bool:
+    """Whether every cell is exactly `-` (a column the export left empty all the way down)."""
+    offsets, data = _offsets(column)
+    span = data[offsets[0] : offsets[-1]]
+    return bool(column.null_count == 0 and span.size == len(column) and (span == 45).all())
+
+
+def has_byte(column: pa.Array, table: np.ndarray) -> bool:
+    """Whether any cell holds a byte marked in `table` (256 booleans)."""
+    offsets, data = _offsets(column)
+    if data.size == 0:
+        return False
+    return bool(table[data[offsets[0] : offsets[-1]]].any())
 
 
 def byte_matrix(column: pa.Array, width: int) -> tuple[np.ndarray, np.ndarray]:
