@@ -125,7 +125,7 @@ def _write(
         )
         group = "row_key"
     con.execute(
-        f"""CREATE OR REPLACE TABLE caopan_import_keyed AS
+        f"""CREATE OR REPLACE TEMP TABLE caopan_import_keyed AS
         SELECT *, {group} AS group_key,
             {_fingerprint(content)} AS fp
         FROM (SELECT s.*, {merchant} AS merchant, {key} AS row_key FROM caopan_stage s)"""
@@ -160,7 +160,7 @@ def _write(
 
 def _compare(con: Any, target: str) -> Written:
     con.execute(
-        f"""CREATE OR REPLACE TABLE caopan_import_status AS
+        f"""CREATE OR REPLACE TEMP TABLE caopan_import_status AS
         SELECT k.row_key, k.group_key, CASE WHEN i.row_key IS NULL THEN 'new'
             WHEN i.fingerprint = k.fp THEN 'unchanged' ELSE 'changed' END AS status
         FROM caopan_import_keyed k LEFT JOIN imported_rows i
@@ -170,7 +170,7 @@ def _compare(con: Any, target: str) -> Written:
         con.execute("SELECT status, count(*) FROM caopan_import_status GROUP BY 1").fetchall()
     )
     con.execute(
-        """CREATE OR REPLACE TABLE caopan_import_touched AS
+        """CREATE OR REPLACE TEMP TABLE caopan_import_touched AS
         SELECT DISTINCT group_key FROM caopan_import_status WHERE status <> 'unchanged'"""
     )
     con.execute("DROP TABLE caopan_import_status")
