@@ -124,11 +124,15 @@ def _write(
             "CAST(started_at AS VARCHAR))), 1, 16)"
         )
         group = "row_key"
+    rows = "caopan_stage s"
+    if target != "sessions":  # number the rows on the narrow columns, then join them back
+        rows += f" JOIN (SELECT row, {key} AS row_key FROM caopan_stage) n ON n.row = s.row"
+        key = "n.row_key"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE caopan_import_keyed AS
         SELECT *, {group} AS group_key,
             {_fingerprint(content)} AS fp
-        FROM (SELECT s.*, {merchant} AS merchant, {key} AS row_key FROM caopan_stage s)"""
+        FROM (SELECT s.*, {merchant} AS merchant, {key} AS row_key FROM {rows})"""
     )
     if target == "sessions":  # the same session twice in a file: the last row stands
         con.execute(
