@@ -74,3 +74,12 @@ def test_raw_json_is_the_json_of_the_cells_kept(cells: list[tuple[str, str]]) ->
     for (a, b), text in zip(cells, got, strict=True):
         kept = {k: clean_text(v) for k, v in (("甲", a), ('b"\\', b)) if clean_text(v) is not None}
         assert (json.loads(text) if text is not None else {}) == kept
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=ALPHABET + "a\\\n\x01", max_size=8), min_size=1, max_size=20))
+def test_raw_json_of_one_column(cells: list[str]) -> None:
+    got = raw_json(pa.table({"c0": cells}), [(0, "国家")]).to_pylist()
+    for cell, text in zip(cells, got, strict=True):
+        kept = {"国家": clean_text(cell)} if clean_text(cell) is not None else {}
+        assert (json.loads(text) if text is not None else {}) == kept

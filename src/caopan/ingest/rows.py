@@ -181,13 +181,21 @@ def raw_json(chunk: pa.Table, raw: list[tuple[int, str]]) -> pa.Array:
             )
             for char, escaped in _ESCAPES:
                 text = pc.replace_substring(text, char, escaped)
-        key = json.dumps(name, ensure_ascii=False)
-        pieces.append(pc.binary_join_element_wise(f',{key}:"', text, '"', ""))
+        pieces.append((json.dumps(name, ensure_ascii=False), text))
     if not pieces:
         return pa.nulls(chunk.num_rows, pa.string())
-    body = pc.binary_join_element_wise(*pieces, "", null_handling="replace", null_replacement="")
-    joined = pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
-    result = pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()), joined)
+    if len(pieces) == 1:  # one column with cells: {"key":"text"}, null where it is empty
+        key, text = pieces[0]
+        result = pc.binary_join_element_wise(f'{{{key}:"', text, '"}', "")
+    else:
+        body = pc.binary_join_element_wise(
+            *(pc.binary_join_element_wise(f',{key}:"', text, '"', "") for key, text in pieces),
+            "",
+            null_handling="replace",
+            null_replacement="",
+        )
+        joined = pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
+        result = pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()), joined)
     if odd.any():
         values = result.to_pylist()
         for i in np.flatnonzero(odd).tolist():
