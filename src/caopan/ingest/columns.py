@@ -27,6 +27,8 @@ _DATE: Final = (
     r"^(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})"
     r"(?:[ T](?P<h>\d{1,2}):(?P<mi>\d{1,2})(?::(?P<s>\d{1,2})(?:\.\d+)?)?)?$"
 )
+_EXPONENT: Final = np.zeros(256, dtype=bool)
+_EXPONENT[[ord("e"), ord("E")]] = True
 _EXCEL: Final = r"^\d{5}(?:\.\d{1,15})?$"
 BEIJING_MS: Final = 8 * 3_600_000
 
@@ -74,7 +76,10 @@ def read_id(column: Column) -> Parsed:
     if unwrapped or _any(pc.starts_with(text, "'")):
         text = pc.utf8_trim(pc.utf8_ltrim(text, characters="'"), characters=_STRIP)
         text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    mask = _np_bool(pc.match_substring_regex(text, r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$"))
+    if shapes.has_byte(text, _EXPONENT):
+        mask = _np_bool(pc.match_substring_regex(text, r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$"))
+    else:  # no `e` anywhere: nothing in scientific notation
+        mask = np.zeros(len(text), dtype=bool)
     if _any(pc.ends_with(text, ".0")):
         text = pc.replace_substring_regex(text, r"^(\d+)\.0$", r"\1")
     if mask.any():
