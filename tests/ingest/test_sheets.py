@@ -11,7 +11,9 @@ from caopan.ingest.sheets import _Utf8
 
 PIECES = st.sampled_from(["a", ",", "\n", "订单", "￥", "\ufffd", "😀", "\u3000"]).map(
     lambda t: t.encode("utf-8")
-) | st.sampled_from([b"\xff", b"\xe8", b"\xe8\xae", b"\x80"])
+) | st.sampled_from(
+    [b"\xff", b"\xe8", b"\xe8\xae", b"\x80", b"\xed\xa0\x80", b"\xc0\x80", b"\xf4\x90\x80\x80"]
+)
 
 
 def transcoded(data: bytes, encoding: str, block: int) -> tuple[bytes, bool]:

@@ -149,7 +149,8 @@ def stage_chunk(plan: Plan, chunk: pa.Table, undecodable: bool = True) -> Staged
         int(numbers[i]): [str(chunk.column(f"c{j}")[int(i)]) for j in range(len(plan.header))]
         for i in np.flatnonzero(bad)
     }
-    return Staged(table.filter(pa.array(~bad)), [p for _, p in problems], bad_rows)
+    kept = table.filter(pa.array(~bad)) if bad.any() else table
+    return Staged(kept, [p for _, p in problems], bad_rows)
 
 
 _ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))

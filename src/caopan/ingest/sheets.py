@@ -150,19 +150,40 @@ class _Utf8(io.RawIOBase):
     def _utf8(self, data: bytes) -> bytes:
         if self.utf8:
             block = self.carry + data
-            try:
-                _, used = codecs.utf_8_decode(block, "strict", self.done)
-            except UnicodeDecodeError:
-                text, used = codecs.utf_8_decode(block, "replace", self.done)
-                self.replaced = True
+            used = len(block) if self.done else _complete(block)
+            if _valid_utf8(block, used):
                 self.carry = block[used:]
-                return text.encode("utf-8")
+                self.replaced = self.replaced or b"\xef\xbf\xbd" in block
+                return block[:used]
+            text, used = codecs.utf_8_decode(block, "replace", self.done)
+            self.replaced = True
             self.carry = block[used:]
-            self.replaced = self.replaced or b"\xef\xbf\xbd" in block
-            return block[:used]
+            return text.encode("utf-8")
         text = self.decoder.decode(data, final=self.done)
         self.replaced = self.replaced or "\ufffd" in text
         return text.encode("utf-8")
+
+
+def _complete(block: bytes) -> int:
+    """How many bytes of `block` end on a character boundary: an incomplete UTF-8 sequence at
+    its end waits for the next block."""
+    for back in range(1, min(4, len(block)) + 1):
+        byte = block[-back]
+        if byte & 0xC0 != 0x80:  # not a continuation byte: ASCII or a lead byte
+            need = 2 if 0xC0 <= byte < 0xE0 else 3 if 0xE0 <= byte < 0xF0 else 4
+            return len(block) - back if byte >= 0xC0 and need > back else len(block)
+    return len(block)
+
+
+def _valid_utf8(block: bytes, size: int) -> bool:
+    """Whether the first `size` bytes of `block` are UTF-8 (Arrow's validator, no copy)."""
+    offsets = pa.py_buffer(np.array([0, size], np.int32).tobytes())
+    text = pa.StringArray.from_buffers(1, offsets, pa.py_buffer(block))
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 class _Prefixed:
