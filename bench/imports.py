@@ -6,6 +6,8 @@ run. caopan pays on top of it for encoding detection, the cell rules (ids, 元 �
 row-level errors, keying and comparing against the store, and writing orders, lines, refunds
 and the fingerprints. Each import runs in a fresh child process, so its peak RSS is its own.
 Bars (issue 8): ≥ 100,000 rows/s, ≥ 0.2 of the floor, peak memory < 1 GB for 1 M rows.
+Every figure comes with its wall and CPU seconds and the machine's load average, since the
+machine may be shared.
 
     .venv/bin/python bench/imports.py [--rows 1000000] [--no-uci]
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -28,14 +31,22 @@ UCI = Path(__file__).resolve().parents[2] / (
 )
 
 
-def floor(path: Path, db: Path) -> float:
-    """DuckDB reading the same file into a bare table (its own sniffing, every column)."""
+def cpu_seconds() -> float:
+    """CPU seconds of this process so far, every thread (user + system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def floor(path: Path, db: Path) -> tuple[float, float]:
+    """DuckDB reading the same file into a bare table (its own sniffing, every column): wall
+    and CPU seconds."""
     con = duckdb.connect(str(db))
-    start = time.perf_counter()
+    con.execute("SET enable_progress_bar = false")
+    start, cpu = time.perf_counter(), cpu_seconds()
     con.execute("CREATE TABLE bare AS SELECT * FROM read_csv(?)", [str(path)])
-    elapsed = time.perf_counter() - start
+    elapsed, used = time.perf_counter() - start, cpu_seconds() - cpu
     con.close()
-    return elapsed
+    return elapsed, used
 
 
 def child(path: str, db: str, merchant: str, mapping: str | None) -> None:
@@ -46,18 +57,20 @@ def child(path: str, db: str, merchant: str, mapping: str | None) -> None:
     request = Request(merchant=merchant or None, mapping=mapping or None)
     with App(f"duckdb:///{db}") as app:
         app.init_db()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         [report] = app.import_files([Path(path)], request)
-        first = time.perf_counter() - start
-        start = time.perf_counter()
+        first, first_cpu = time.perf_counter() - start, cpu_seconds() - cpu
+        start, cpu = time.perf_counter(), cpu_seconds()
         [again] = app.import_files([Path(path)], request)
-        second = time.perf_counter() - start
+        second, second_cpu = time.perf_counter() - start, cpu_seconds() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
             {
                 "seconds": first,
+                "cpu_seconds": first_cpu,
                 "again_seconds": second,
+                "again_cpu_seconds": second_cpu,
                 "peak_mb": peak,
                 "report": report.to_json(),
                 "again_unchanged": again.unchanged,
@@ -67,7 +80,8 @@ def child(path: str, db: str, merchant: str, mapping: str | None) -> None:
 
 
 def measure(name: str, path: Path, folder: Path, merchant: str, mapping: str | None) -> None:
-    base = floor(path, folder / f"{name}-floor.duckdb")
+    load_before = os.getloadavg()
+    base, base_cpu = floor(path, folder / f"{name}-floor.duckdb")
     done = subprocess.run(
         [
             sys.executable,
@@ -87,11 +101,24 @@ def measure(name: str, path: Path, folder: Path, merchant: str, mapping: str | N
     rows = report["rows_read"]
     rate, floor_rate = rows / result["seconds"], rows / base
     print(f"\n{name}: {rows:,} rows, {path.stat().st_size / 1e6:,.0f} MB")
-    print(f"  floor duckdb read_csv → bare table: {base:6.2f} s  {floor_rate:12,.0f} rows/s")
-    print(f"  caopan import:                      {result['seconds']:6.2f} s  {rate:12,.0f} rows/s")
+    load_after = os.getloadavg()
+    print(
+        f"  floor duckdb read_csv → bare table: {base:6.2f} s wall {base_cpu:6.2f} s CPU "
+        f"{floor_rate:12,.0f} rows/s"
+    )
+    print(
+        f"  caopan import:                      {result['seconds']:6.2f} s wall "
+        f"{result['cpu_seconds']:6.2f} s CPU {rate:12,.0f} rows/s"
+    )
     print(
         f"  caopan import again (unchanged {result['again_unchanged']:,}): "
-        f"{result['again_seconds']:6.2f} s"
+        f"{result['again_seconds']:6.2f} s wall {result['again_cpu_seconds']:6.2f} s CPU"
+    )
+    print(
+        "  load average (1, 5, 15 min) before: "
+        + ", ".join(f"{x:.1f}" for x in load_before)
+        + "; after: "
+        + ", ".join(f"{x:.1f}" for x in load_after)
     )
     print(f"  ratio caopan / floor: {rate / floor_rate:.2f}   (bar ≥ 0.2)")
     print(f"  rows/s: {rate:,.0f}   (bar ≥ 100,000)")

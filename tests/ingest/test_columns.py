@@ -13,14 +13,38 @@ from caopan.domain.errors import InvalidInput
 from caopan.ingest.columns import READERS, SCALAR
 from caopan.ingest.rows import raw_json
 
-ALPHABET = "0123456789.,-+万¥'\t /:eE年T9０x"
+ALPHABET = "0123456789.,-+万¥'\t /:eE年T9０x\u3000\ufeff\r=\""
 cell = st.one_of(
     st.text(alphabet=ALPHABET, max_size=22),
     st.from_regex(r"\A-?[0-9]{1,13}(\.[0-9]{0,7})?万?\Z"),
     st.from_regex(r"\A[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?\Z"),
     st.from_regex(r"\A[0-9]{5}(\.[0-9]{1,12})?\Z"),
+    # the fixed-width shapes the fast paths read by position, with any digits in them
+    st.from_regex(
+        r"\A[0-9]{4}[-/.][0-9]{2}[-/.][0-9]{2}"
+        r"([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{0,11})?)?)?\Z"
+    ),
+    st.from_regex(
+        r"\A(19|20)[0-9]{2}-(0[1-9]|1[0-2])-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9]\Z"
+    ),
+    st.from_regex(r"\A[+-]?0*[0-9]{1,14}\.?[0-9]{0,8}\Z"),
     st.from_regex(r"\A[0-9]{10}([0-9]{3})?\Z"),
     st.sampled_from(["-", "", " ", "null", "17850.0", "6.9E+18", '="0012"', "\t'0012"]),
+    st.sampled_from(
+        [
+            "0000-01-01",
+            "0000-01-01 00:00:00",
+            "2024-02-29 23:59:59",
+            "2023-02-29 00:00:00",
+            "2026-09-10 24:00:00",
+            "2026-13-01",
+            "2026-09-10 08:00:00.791",
+            "2026-09-10 08:00:00.",
+            "2026/09/10 08:00",
+            "-0.00",
+            "-000000000000.5",
+        ]
+    ),
 )
 
 
@@ -49,4 +73,13 @@ def test_raw_json_is_the_json_of_the_cells_kept(cells: list[tuple[str, str]]) ->
     got = raw_json(chunk, [(0, "甲"), (1, 'b"\\')]).to_pylist()
     for (a, b), text in zip(cells, got, strict=True):
         kept = {k: clean_text(v) for k, v in (("甲", a), ('b"\\', b)) if clean_text(v) is not None}
+        assert (json.loads(text) if text is not None else {}) == kept
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=ALPHABET + "a\\\n\x01", max_size=8), min_size=1, max_size=20))
+def test_raw_json_of_one_column(cells: list[str]) -> None:
+    got = raw_json(pa.table({"c0": cells}), [(0, "国家")]).to_pylist()
+    for cell, text in zip(cells, got, strict=True):
+        kept = {"国家": clean_text(cell)} if clean_text(cell) is not None else {}
         assert (json.loads(text) if text is not None else {}) == kept

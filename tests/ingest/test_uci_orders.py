@@ -51,3 +51,32 @@ def test_postage_and_cancellations_in_orders_and_the_diagnosis(tmp_path: Path) -
     assert ind["gmv_fen"] == 6 * 255 + 3 * 185  # goods only: postage is not merchandise
     assert (ind["orders"], ind["buyers"]) == (2, 2)  # the cancelling customer bought nothing
     assert ind["refund_rate"] == 2 * 255 / (6 * 255 + 3 * 185)
+
+
+def test_orders_of_one_row_read_as_orders_of_several(tmp_path: Path) -> None:
+    """An order of one row is written without grouping; it must read as a grouped one would."""
+    rows = [
+        ["536369", "POST", "POSTAGE", "1", "2011-12-04 10:00:00", "18.00", "13047.0", "UK"],
+        ["C536370", "22633", "HAND WARMER", "-1", "2011-12-04 11:00:00", "1.85", "", "UK"],
+        ["536371", "22633", "HAND WARMER", "2", "2011-12-04 12:00:00", "1.85", "13047.0", "-"],
+        ["536372", "22633", "HAND WARMER", "2", "2011-12-04 13:00:00", "1.85", "13047.0", "UK"],
+        ["536372", "POST", "POSTAGE", "1", "2011-12-04 13:00:00", "18.00", "13047.0", "FR"],
+    ]
+    path = tmp_path / "retail.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([HEADER, *rows])
+    with App(f"duckdb:///{tmp_path / 'uci.duckdb'}") as app:
+        (report,) = app.import_files([path], Request(mapping="uci-online-retail"))
+        assert report.refused is None and report.rows_imported == 5
+        orders = app.engine.con.con.execute(
+            "SELECT order_id, buyer_id, status, created_at, paid_at IS NOT NULL, paid_fen, "
+            "freight_fen, discount_fen, raw FROM orders ORDER BY order_id"
+        ).fetchall()
+    at = {h: 1322971200000 + (h - 12) * 3_600_000 for h in (10, 11, 12, 13)}  # 2011-12-04
+    post = '{"Country":"UK","non_product":{"POST":1800}}'
+    assert orders == [
+        ("536369", "13047", None, at[10], True, 1800, 1800, 0, post),
+        ("536371", "13047", None, at[12], True, 2 * 185, 0, 0, None),
+        ("536372", "13047", None, at[13], True, 2 * 185 + 1800, 1800, 0, post),
+        ("C536370", None, "cancelled", at[11], False, 0, 0, 0, '{"Country":"UK"}'),
+    ]

@@ -124,11 +124,19 @@ def _write(
             "CAST(started_at AS VARCHAR))), 1, 16)"
         )
         group = "row_key"
+    rows, extra = "caopan_stage s", ""
+    if target != "sessions":  # number the rows on the narrow columns, then join them back
+        lines = "count(*) OVER (PARTITION BY order_id)"
+        rows += (
+            f" JOIN (SELECT row, {key} AS row_key, {lines} AS lines FROM caopan_stage) n"
+            " ON n.row = s.row"
+        )
+        key, extra = "n.row_key", ", n.lines"
     con.execute(
-        f"""CREATE OR REPLACE TABLE caopan_import_keyed AS
+        f"""CREATE OR REPLACE TEMP TABLE caopan_import_keyed AS
         SELECT *, {group} AS group_key,
             {_fingerprint(content)} AS fp
-        FROM (SELECT s.*, {merchant} AS merchant, {key} AS row_key FROM caopan_stage s)"""
+        FROM (SELECT s.*, {merchant} AS merchant, {key} AS row_key{extra} FROM {rows})"""
     )
     if target == "sessions":  # the same session twice in a file: the last row stands
         con.execute(
@@ -160,7 +168,7 @@ def _write(
 
 def _compare(con: Any, target: str) -> Written:
     con.execute(
-        f"""CREATE OR REPLACE TABLE caopan_import_status AS
+        f"""CREATE OR REPLACE TEMP TABLE caopan_import_status AS
         SELECT k.row_key, k.group_key, CASE WHEN i.row_key IS NULL THEN 'new'
             WHEN i.fingerprint = k.fp THEN 'unchanged' ELSE 'changed' END AS status
         FROM caopan_import_keyed k LEFT JOIN imported_rows i
@@ -170,7 +178,7 @@ def _compare(con: Any, target: str) -> Written:
         con.execute("SELECT status, count(*) FROM caopan_import_status GROUP BY 1").fetchall()
     )
     con.execute(
-        """CREATE OR REPLACE TABLE caopan_import_touched AS
+        """CREATE OR REPLACE TEMP TABLE caopan_import_touched AS
         SELECT DISTINCT group_key FROM caopan_import_status WHERE status <> 'unchanged'"""
     )
     con.execute("DROP TABLE caopan_import_status")
@@ -224,15 +232,33 @@ def _write_orders(con: Any, merchant_id: str | None, source: str, postage: list[
             AND p.merchant_id IS NOT DISTINCT FROM {_lit(merchant_id)})
         GROUP BY product_id"""
     )
-    con.execute(
-        f"""INSERT INTO orders
-        WITH adj AS (
+    adj = f"""WITH adj AS (
             SELECT order_id, to_json(map_from_entries(list(struct_pack(k := product_id,
                 v := fen) ORDER BY product_id))) AS amounts,
                 sum(fen) FILTER (WHERE product_id IN ({postal})) AS postage
             FROM (SELECT order_id, product_id, sum(paid) AS fen FROM caopan_rows
                   WHERE non_product IS NOT NULL GROUP BY ALL)
-            GROUP BY order_id)
+            GROUP BY order_id)"""
+    # An order of one row is that row (the aggregates below, without grouping).
+    con.execute(
+        f"""INSERT INTO orders {adj}
+        SELECT r.order_id, {_lit(merchant_id)}, NULL, NULL, NULL,
+            buyer_id, channel, talent_id, leader_id,
+            CASE WHEN is_refund THEN 'cancelled' ELSE status END,
+            created_at, CASE WHEN NOT is_refund THEN paid_at END,
+            shipped_at, received_at,
+            CASE WHEN goods THEN coalesce(paid, 0) ELSE 0 END
+                + CASE WHEN NOT is_refund THEN coalesce(adj.postage, 0) ELSE 0 END,
+            coalesce(freight, 0) + coalesce(adj.postage, 0),
+            coalesce(discount, 0), {_lit(source)},
+            CASE WHEN adj.amounts IS NULL THEN raw
+                ELSE CAST(json_merge_patch(coalesce(raw, '{{}}'),
+                    json_object('non_product', json(adj.amounts))) AS VARCHAR) END
+        FROM caopan_rows r LEFT JOIN adj ON adj.order_id = r.order_id
+        WHERE r.lines = 1"""
+    )
+    con.execute(
+        f"""INSERT INTO orders {adj}
         SELECT r.order_id, {_lit(merchant_id)}, NULL, NULL, NULL,
             min(buyer_id), min(channel), min(talent_id), min(leader_id),
             CASE WHEN bool_or(is_refund) THEN 'cancelled' ELSE min(status) END,
@@ -247,6 +273,7 @@ def _write_orders(con: Any, merchant_id: str | None, source: str, postage: list[
                 ELSE CAST(json_merge_patch(coalesce(arg_min(raw, row), '{{}}'),
                     json_object('non_product', json(any_value(adj.amounts)))) AS VARCHAR) END
         FROM caopan_rows r LEFT JOIN adj ON adj.order_id = r.order_id
+        WHERE r.lines > 1
         GROUP BY r.order_id"""
     )
     con.execute("DROP VIEW caopan_rows")

@@ -17,6 +17,8 @@ import pyarrow.compute as pc
 from caopan.domain import cells
 from caopan.domain.errors import InvalidInput
 from caopan.domain.layouts import CellType
+from caopan.ingest import shapes
+from caopan.ingest.shapes import days_from_civil, days_in_month
 
 _STRIP: Final = cells.STRIP
 _EMPTY: Final = pa.array(sorted(cells.EMPTY), pa.string())
@@ -25,6 +27,8 @@ _DATE: Final = (
     r"^(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})"
     r"(?:[ T](?P<h>\d{1,2}):(?P<mi>\d{1,2})(?::(?P<s>\d{1,2})(?:\.\d+)?)?)?$"
 )
+_EXPONENT: Final = np.zeros(256, dtype=bool)
+_EXPONENT[[ord("e"), ord("E")]] = True
 _EXCEL: Final = r"^\d{5}(?:\.\d{1,15})?$"
 BEIJING_MS: Final = 8 * 3_600_000
 
@@ -44,7 +48,10 @@ def _np_int(values: Column) -> np.ndarray:
 
 def clean(column: Column) -> pa.Array:
     """Stripped text, null where the cell means empty."""
-    text = pc.utf8_trim(column, characters=_STRIP)
+    column = shapes.as_array(column)
+    if shapes.all_dashes(column):
+        return pa.nulls(len(column), pa.string())
+    text = pc.utf8_trim(column, characters=_STRIP) if shapes.may_need_trim(column) else column
     return pc.if_else(pc.is_in(text, _EMPTY), pa.scalar(None, pa.string()), text)
 
 
@@ -53,22 +60,51 @@ def read_text(column: Column) -> Parsed:
     return _array(values), np.zeros(len(values), dtype=bool)
 
 
+def _any(mask: Column) -> bool:
+    return bool(pc.any(mask).as_py())
+
+
 def read_id(column: Column) -> Parsed:
+    """Ids (see `cells.clean_id`); each step only when some cell needs it."""
     text = clean(column)
     if text.null_count == len(text):
         return _array(text), np.zeros(len(text), dtype=bool)
     wrapped = pc.and_(pc.starts_with(text, '="'), pc.ends_with(text, '"'))
-    text = pc.if_else(wrapped, pc.utf8_slice_codeunits(text, 2, -1), text)
-    text = pc.utf8_trim(pc.utf8_ltrim(text, characters="'"), characters=_STRIP)
-    bad = pc.match_substring_regex(text, r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
-    text = pc.replace_substring_regex(text, r"^(\d+)\.0$", r"\1")
-    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    mask = _np_bool(bad)
-    return _array(pc.if_else(pa.array(mask), pa.scalar(None, pa.string()), text)), mask
+    unwrapped = _any(wrapped)
+    if unwrapped:
+        text = pc.if_else(wrapped, pc.utf8_slice_codeunits(text, 2, -1), text)
+    if unwrapped or _any(pc.starts_with(text, "'")):
+        text = pc.utf8_trim(pc.utf8_ltrim(text, characters="'"), characters=_STRIP)
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    if shapes.has_byte(text, _EXPONENT):
+        mask = _np_bool(pc.match_substring_regex(text, r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$"))
+    else:  # no `e` anywhere: nothing in scientific notation
+        mask = np.zeros(len(text), dtype=bool)
+    if _any(pc.ends_with(text, ".0")):
+        text = pc.replace_substring_regex(text, r"^(\d+)\.0$", r"\1")
+    if mask.any():
+        text = pc.if_else(pa.array(mask), pa.scalar(None, pa.string()), text)
+    return _array(text), mask
 
 
 def read_scaled(column: Column, scale: int) -> Parsed:
-    """Numbers as integer counts of 10^-scale (see `cells.parse_scaled`)."""
+    """Numbers as integer counts of 10^-scale (see `cells.parse_scaled`); plain decimals by
+    the fast path of `shapes`."""
+    cells_ = shapes.as_array(column)
+    return shapes.split(
+        cells_,
+        shapes.plain_number(cells_, scale),
+        lambda plain: _plain(plain, scale),
+        lambda other: _read_scaled(other, scale),
+    )
+
+
+def _plain(column: pa.Array, scale: int) -> Parsed:
+    units = shapes.read_plain_number(column, scale)
+    return pa.array(units, pa.int64()), np.zeros(len(units), dtype=bool)
+
+
+def _read_scaled(column: Column, scale: int) -> Parsed:
     text = clean(column)
     if text.null_count == len(text):  # an empty column (often: `-` all the way down)
         return pa.nulls(len(text), pa.int64()), np.zeros(len(text), dtype=bool)
@@ -107,7 +143,24 @@ def read_count(column: Column) -> Parsed:
 
 
 def read_instant(column: Column) -> Parsed:
-    """Times as epoch ms UTC (see `cells.parse_instant`)."""
+    """Times as epoch ms UTC (see `cells.parse_instant`); the fixed-width forms by position
+    (`shapes.read_date_time`)."""
+    cells_ = shapes.as_array(column)
+    matrix, lengths = shapes.byte_matrix(cells_, shapes.DATE_WIDTH)
+    fast = shapes.date_time_shape(matrix, lengths)
+    if fast.all():
+        return shapes.read_date_time(matrix, lengths, BEIJING_MS)
+    return shapes.split(
+        cells_,
+        fast,
+        lambda dated: shapes.read_date_time(
+            *shapes.byte_matrix(dated, shapes.DATE_WIDTH), BEIJING_MS
+        ),
+        _read_instant,
+    )
+
+
+def _read_instant(column: Column) -> Parsed:
     text = clean(column)
     if text.null_count == len(text):
         return pa.nulls(len(text), pa.int64()), np.zeros(len(text), dtype=bool)
@@ -148,26 +201,6 @@ def read_instant(column: Column) -> Parsed:
                 values[i], ok[i] = serial, True
     bad = present & ~ok
     return pa.array(values, pa.int64(), mask=~(present & ok)), bad
-
-
-def days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Days since 1970-01-01 of proleptic Gregorian dates (H. Hinnant's algorithm).
-
-    >>> int(days_from_civil(np.array([2026]), np.array([9]), np.array([10]))[0])
-    20706
-    """
-    y = y - (m <= 2)
-    era = np.floor_divide(y, 400)
-    yoe = y - era * 400
-    doy = (153 * np.where(m > 2, m - 3, m + 9) + 2) // 5 + d - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return np.asarray(era * 146_097 + doe - 719_468, dtype=np.int64)
-
-
-def days_in_month(y: np.ndarray, m: np.ndarray) -> np.ndarray:
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    table = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-    return np.asarray(table[np.clip(m, 0, 12)] + (leap & (m == 2)), dtype=np.int64)
 
 
 def _array(values: Column) -> pa.Array:

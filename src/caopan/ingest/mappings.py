@@ -23,6 +23,9 @@ import yaml
 from caopan.domain.errors import InvalidInput, NotFound
 from caopan.domain.layouts import CellType, Field, Layout
 
+_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where it is built in (~100× faster than the pure-Python one)."""
+
 GENERIC_FIELDS: Final[dict[str, CellType]] = {
     "order_id": "id",
     "line_key": "id",
@@ -82,7 +85,7 @@ def load_mapping(name_or_path: str) -> Layout:
             f"({', '.join(shipped())})"
         )
     try:
-        spec = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        spec = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_LOADER)
     except (ValueError, yaml.YAMLError) as exc:
         raise InvalidInput(f"mapping {name_or_path}: not valid YAML/JSON: {exc}") from None
     return mapping_layout(spec, name_or_path)

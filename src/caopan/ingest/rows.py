@@ -22,6 +22,7 @@ from caopan.domain.cells import STRIP, clean_text
 from caopan.domain.layouts import CellType, Field, Layout, header_key
 from caopan.ingest.columns import READERS, clean, reason
 from caopan.ingest.mappings import GENERIC_FIELDS
+from caopan.ingest.shapes import has_byte
 
 MICROS_PER_FEN: Final = 10_000
 TYPES: Final[dict[CellType, pa.DataType]] = {
@@ -148,11 +149,13 @@ def stage_chunk(plan: Plan, chunk: pa.Table, undecodable: bool = True) -> Staged
         int(numbers[i]): [str(chunk.column(f"c{j}")[int(i)]) for j in range(len(plan.header))]
         for i in np.flatnonzero(bad)
     }
-    return Staged(table.filter(pa.array(~bad)), [p for _, p in problems], bad_rows)
+    kept = table.filter(pa.array(~bad)) if bad.any() else table
+    return Staged(kept, [p for _, p in problems], bad_rows)
 
 
 _ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
-_NEEDS_ESCAPE = r'[\\"\n\r\t]'
+_SPECIAL = np.zeros(256, dtype=bool)
+_SPECIAL[[*range(0x20), ord('"'), ord("\\")]] = True
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 
@@ -170,17 +173,30 @@ def raw_json(chunk: pa.Table, raw: list[tuple[int, str]]) -> pa.Array:
     odd = np.zeros(chunk.num_rows, dtype=bool)
     for index, name in raw:
         text = clean(chunk.column(f"c{index}"))
-        odd |= np.asarray(
-            pc.fill_null(pc.match_substring_regex(text, _CONTROL), False).to_numpy(False), bool
-        )
-        if pc.any(pc.match_substring_regex(text, _NEEDS_ESCAPE)).as_py():
+        if text.null_count == len(text):  # empty all the way down: nothing to keep
+            continue
+        if has_byte(text, _SPECIAL):
+            odd |= np.asarray(
+                pc.fill_null(pc.match_substring_regex(text, _CONTROL), False).to_numpy(False),
+                bool,
+            )
             for char, escaped in _ESCAPES:
                 text = pc.replace_substring(text, char, escaped)
-        key = json.dumps(name, ensure_ascii=False)
-        pieces.append(pc.binary_join_element_wise(f',{key}:"', text, '"', ""))
-    body = pc.binary_join_element_wise(*pieces, "", null_handling="replace", null_replacement="")
-    joined = pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
-    result = pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()), joined)
+        pieces.append((json.dumps(name, ensure_ascii=False), text))
+    if not pieces:
+        return pa.nulls(chunk.num_rows, pa.string())
+    if len(pieces) == 1:  # one column with cells: {"key":"text"}, null where it is empty
+        key, text = pieces[0]
+        result = pc.binary_join_element_wise(f'{{{key}:"', text, '"}', "")
+    else:
+        body = pc.binary_join_element_wise(
+            *(pc.binary_join_element_wise(f',{key}:"', text, '"', "") for key, text in pieces),
+            "",
+            null_handling="replace",
+            null_replacement="",
+        )
+        joined = pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
+        result = pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()), joined)
     if odd.any():
         values = result.to_pylist()
         for i in np.flatnonzero(odd).tolist():

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
@@ -121,12 +122,15 @@ def open_sheet(path: Path, stack: ExitStack, progress: Progress | None = None) -
 
 class _Utf8(io.RawIOBase):
     """Text in any encoding as UTF-8 bytes; bytes that do not decode become U+FFFD, which the
-    row reader refuses (so a bad byte costs its row, never the file)."""
+    row reader refuses (so a bad byte costs its row, never the file). UTF-8 input passes
+    through as it is once a block is found valid."""
 
-    def __init__(self, stream: io.RawIOBase, encoding: str) -> None:
-        self.stream = stream
+    def __init__(self, stream: io.RawIOBase, encoding: str, block: int = BLOCK_BYTES) -> None:
+        self.stream, self.block = stream, block
+        self.utf8 = codecs.lookup(encoding).name == "utf-8"
         self.decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-        self.pending = b""
+        self.carry = b""
+        self.pending = memoryview(b"")
         self.done = False
         self.replaced = False
 
@@ -135,15 +139,51 @@ class _Utf8(io.RawIOBase):
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         while not self.pending and not self.done:
-            data = self.stream.read(BLOCK_BYTES)
+            data = self.stream.read(self.block)
             self.done = not data
-            text = self.decoder.decode(data or b"", final=self.done)
-            self.replaced = self.replaced or "\ufffd" in text
-            self.pending = text.encode("utf-8")
+            self.pending = memoryview(self._utf8(data or b""))
         size = min(len(buffer), len(self.pending))
         buffer[:size] = self.pending[:size]
         self.pending = self.pending[size:]
         return size
+
+    def _utf8(self, data: bytes) -> bytes:
+        if self.utf8:
+            block = self.carry + data
+            used = len(block) if self.done else _complete(block)
+            if _valid_utf8(block, used):
+                self.carry = block[used:]
+                self.replaced = self.replaced or b"\xef\xbf\xbd" in block
+                return block[:used]
+            text, used = codecs.utf_8_decode(block, "replace", self.done)
+            self.replaced = True
+            self.carry = block[used:]
+            return text.encode("utf-8")
+        text = self.decoder.decode(data, final=self.done)
+        self.replaced = self.replaced or "\ufffd" in text
+        return text.encode("utf-8")
+
+
+def _complete(block: bytes) -> int:
+    """How many bytes of `block` end on a character boundary: an incomplete UTF-8 sequence at
+    its end waits for the next block."""
+    for back in range(1, min(4, len(block)) + 1):
+        byte = block[-back]
+        if byte & 0xC0 != 0x80:  # not a continuation byte: ASCII or a lead byte
+            need = 2 if 0xC0 <= byte < 0xE0 else 3 if 0xE0 <= byte < 0xF0 else 4
+            return len(block) - back if byte >= 0xC0 and need > back else len(block)
+    return len(block)
+
+
+def _valid_utf8(block: bytes, size: int) -> bool:
+    """Whether the first `size` bytes of `block` are UTF-8 (Arrow's validator, no copy)."""
+    offsets = pa.py_buffer(np.array([0, size], np.int32).tobytes())
+    text = pa.StringArray.from_buffers(1, offsets, pa.py_buffer(block))
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 class _Prefixed:
@@ -238,30 +278,43 @@ def _csv_chunks(
             skipped.add(record.row)
             yield record
         bad.clear()
-        rows = []
-        for _ in range(batch.num_rows):
-            while next_row in skipped:
-                skipped.discard(next_row)
-                next_row += 1
-            rows.append(next_row)
-            next_row += 1
+        rows = _numbers(next_row, batch.num_rows, skipped)
+        if len(rows):
+            next_row = int(rows[-1]) + 1
+            skipped.difference_update(range(int(rows[0]), next_row))
         table = pa.Table.from_batches([batch]).append_column("row", pa.array(rows, pa.int64()))
         yield from _without_blanks(table, blanks)
     for record in bad:
         yield record
 
 
+def _numbers(first: int, n: int, skipped: set[int]) -> np.ndarray:
+    """The record numbers of `n` rows from `first` on, passing over the `skipped` ones."""
+    if not skipped:
+        return np.arange(first, first + n, dtype=np.int64)
+    candidates = np.arange(first, first + n + len(skipped), dtype=np.int64)
+    kept = candidates[~np.isin(candidates, np.fromiter(skipped, np.int64, len(skipped)))]
+    return kept[:n]
+
+
 def _without_blanks(table: pa.Table, blanks: list[int]) -> Iterator[pa.Table]:
     if table.num_rows == 0:
         return
-    cells = [c for c in table.column_names if c != "row"]
-    empty = None
-    for name in cells:
-        blank = pc.equal(pc.utf8_trim_whitespace(table.column(name)), "")
-        empty = blank if empty is None else pc.and_(empty, blank)
-    if empty is not None and pc.any(empty).as_py():
-        blanks.extend(table.filter(empty).column("row").to_pylist())
-        table = table.filter(pc.invert(empty))
+    rows: np.ndarray | None = None  # the rows blank so far (None: all of them)
+    for name in (c for c in table.column_names if c != "row"):
+        column = table.column(name)
+        if rows is not None:  # only rows blank so far can still be blank
+            column = column.take(pa.array(rows))
+        blank = pc.equal(pc.utf8_trim_whitespace(column), "").to_numpy()
+        rows = np.flatnonzero(blank) if rows is None else rows[blank]
+        if not rows.size:
+            yield table
+            return
+    if rows is not None:
+        blanks.extend(table.column("row").take(pa.array(rows)).to_pylist())
+        keep = np.ones(table.num_rows, dtype=bool)
+        keep[rows] = False
+        table = table.filter(pa.array(keep))
     if table.num_rows:
         yield table
 
