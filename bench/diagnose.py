@@ -6,12 +6,20 @@ providers, the merchants' own live sessions and their ad spend; no live *events*
 orders a simulated world would hold billions of them, see docs/performance.md). Order counts
 per merchant are skewed (a few large merchants, many small), so every STEPS stage is present.
 
+The store is then laid out as a user's would be: by `App.optimize_store`, what
+`caopan db optimize` runs (orders and order lines clustered by merchant), timed on its own.
+Wall time, the process's CPU seconds and the load average are printed for every step (the
+machine may be shared).
+
+(a0), (b0) With `--before K` (default 3): the pass and K merchants' reports on the store as
+    generated (appended in time order, every merchant in every row group), before optimising;
+    the reports must come out identical after.
 (a) `App.diagnose_all`: every merchant in one pass (grouped by merchant): seconds and
     merchants/s. Bar: all 1,000 in < 120 s.
 (b) The single-merchant path (`App.diagnose`: the merchant alone, its peers' values read from
     the readings (a) stored, plus the page's breakdowns and the HTML page) for a sample of
-    merchants, timed and scaled to N; the ratio of (b) × N over (a). Bar: one merchant's report
-    < 3 s.
+    merchants from the largest to the smallest, timed and scaled to N; the ratio of (b) × N
+    over (a). Bar: one merchant's report < 3 s.
 
     .venv/bin/python bench/diagnose.py            # 100 merchants, 2 M orders
     .venv/bin/python bench/diagnose.py --full     # 1,000 merchants, 20 M orders
@@ -149,7 +157,7 @@ def one_pass(app: App, label: str) -> tuple[list[dict[str, Any]], float]:
     return results, clock.wall
 
 
-def singles(app: App, label: str, picked: list[str], n: int) -> tuple[float, float, dict]:
+def singles(app: App, label: str, picked: list[str], n: int) -> tuple[float, float, dict[str, Any]]:
     """Time the single-merchant path (diagnosis + page) for `picked`; mean, worst, results."""
     times, cpus, found = [], [], {}
     for merchant in picked:
@@ -203,11 +211,14 @@ def main() -> None:
             how = "reused" if reuse else f"generated in {made:.1f} s"
             print(f"store: {args.merchants:,} merchants, {args.orders:,} orders over {DAYS} days "
                   f"{how}")  # fmt: skip
-            before: dict = {}
+            threads = app.engine.con.con.execute("SELECT current_setting('threads')").fetchone()
+            print(f"DuckDB threads: {threads[0]}")
+            before: dict[str, Any] = {}
             if args.before:
-                results, _ = one_pass(app, "a0, as generated")
+                as_is = "as stored" if reuse else "as generated"
+                results, _ = one_pass(app, f"a0, {as_is}")
                 picked = pick(results, args.before)
-                _, _, before = singles(app, "b0, as generated", picked, len(results))
+                _, _, before = singles(app, f"b0, {as_is}", picked, len(results))
             with Clock() as clock:
                 done = app.optimize_store()  # what a user runs: caopan db optimize
             print(f"caopan db optimize: {done['orders']:,} orders, {done['order_lines']:,} lines "

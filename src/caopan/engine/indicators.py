@@ -498,10 +498,12 @@ def sums(
     """
     rows: dict[tuple[str, str], Row] = {}
     refunds = engine.table("refunds")
-    # The paid orders and product sales are read by most parts: computed once, then released.
+    # The product sales are read by three parts: computed once, then released. The paid
+    # orders are not materialised for the pass: at 20 M orders writing them out cost more
+    # than the four parts reading `orders` again (docs/performance.md, issue 7).
     with ExitStack() as stack:
         if scope is None:
-            orders = stack.enter_context(paid_orders(engine, span, merchants).cache())
+            orders = paid_orders(engine, span, merchants)
             owned, lines = None, None
         else:
             owned, orders, lines = scope.owned, scope.orders, scope.lines
