@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
+
+from caopan.app import App
 
 CAOPAN = Path(sys.executable).parent / "caopan"
 
@@ -61,6 +64,27 @@ def test_db_init_creates_the_store_and_is_repeatable(db: str, tmp_path: Path) ->
     again = run(db, "db", "init")
     assert again.returncode == 0, again.stderr
     assert "0 tables created" in again.stdout
+
+
+def test_db_optimize_gives_lines_their_merchant_and_reports_json(db: str) -> None:
+    with App(db) as app:
+        app.init_db()
+        orders = [{"order_id": f"o{k}", "merchant_id": f"m{k % 2}", "paid_at": k} for k in range(4)]
+        lines = [{"order_id": f"o{k}", "line_no": 1, "paid_fen": 100 + k} for k in range(4)]
+        app.engine.insert("orders", pa.Table.from_pylist(orders))
+        app.engine.insert("order_lines", pa.Table.from_pylist(lines))
+    done = run(db, "db", "optimize", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["orders"], report["order_lines"], report["lines_tagged"]) == (4, 4, 4)
+    with App(db) as app:
+        got = app.engine.table("order_lines").select("order_id", "merchant_id").to_pyarrow()
+    assert got.to_pylist() == [
+        {"order_id": o, "merchant_id": m}
+        for o, m in (("o0", "m0"), ("o2", "m0"), ("o1", "m1"), ("o3", "m1"))
+    ]
+    again = run(db, "db", "optimize")
+    assert again.returncode == 0 and "0 lines given their order's merchant" in again.stdout
 
 
 def test_provider_add_list_and_conflicting_add(db: str) -> None:

@@ -30,7 +30,7 @@ from caopan.domain.stages import Thresholds
 from caopan.domain.tokens import new_token, token_hash
 from caopan.engine import contracts as contract_store
 from caopan.engine import diagnosis as engine_diagnosis
-from caopan.engine import diagnosis_details, readings_store, settlement, stage_store
+from caopan.engine import diagnosis_details, layout, readings_store, settlement, stage_store
 from caopan.engine import reconcile as engine_reconcile
 from caopan.engine import review as engine_review
 from caopan.engine.backend import Engine, connect, default_url, normalize_url
@@ -105,6 +105,10 @@ class App:
             for name in sorted(self.engine.con.list_tables())
             if not name.startswith("ibis_")
         }
+
+    def optimize_store(self) -> dict[str, int]:
+        """Cluster `orders` and `order_lines` by merchant (see `caopan.engine.layout`)."""
+        return asdict(layout.optimize(self.engine))
 
     # -- parties -------------------------------------------------------------------------
 

@@ -62,6 +62,8 @@ def build(seed: int, merchants: int = 7) -> dict[str, list[dict[str, Any]]]:
                         "quantity": 1,
                         "unit_price_fen": fen,
                         "paid_fen": fen,
+                        # a line carries its order's merchant, except some (an older writer)
+                        "merchant_id": None if (k + line) % 4 == 0 else mid,
                     }
                 )
                 if rng.random() < 0.15:

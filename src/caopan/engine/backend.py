@@ -84,19 +84,30 @@ class Engine:
         return self.con.read_parquet(str(path))
 
     def ensure_schema(self) -> list[str]:
-        """Create every canonical table that is missing; return the names created."""
+        """Create every canonical table that is missing, and on DuckDB add the columns a
+        newer version declares to the tables an older one made; return the names created."""
         existing = set(self.con.list_tables())
         created = []
         for name in TABLES:
             if name not in existing:
                 self.con.create_table(name, schema=schema_of(name))
                 created.append(name)
+            elif self.kind == "duckdb":
+                self._add_missing_columns(name)
         if "caopan_meta" in created:
             self.insert(
                 "caopan_meta",
                 pa.table({"key": ["schema_version"], "value": [str(SCHEMA_VERSION)]}),
             )
         return created
+
+    def _add_missing_columns(self, name: str) -> None:
+        """Append the declared columns a table lacks (NULL in the rows already stored)."""
+        have = set(self.con.get_schema(name).names)
+        for column, kind in TABLES[name].items():
+            if column not in have:
+                sql_type = self.con.compiler.type_mapper.from_ibis(ibis.dtype(kind)).sql("duckdb")
+                self.con.raw_sql(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {sql_type}')
 
     def table(self, name: str) -> ir.Table:
         if name not in TABLES:

@@ -210,7 +210,7 @@ def _write_orders(con: Any, merchant_id: str | None, source: str, postage: list[
         f"""INSERT INTO order_lines SELECT order_id, line_no, product_id, sku, quantity,
             CAST(sign(unit_price) * ((abs(unit_price) * 2 + 10000) // 20000) AS BIGINT),
             paid, coalesce(after_sale NOT IN ('无售后', '售后关闭', '售后完成', '退款关闭')
-                AND NOT ({refunded}), false), NULL, NULL
+                AND NOT ({refunded}), false), NULL, NULL, {_lit(merchant_id)}
         FROM caopan_rows WHERE goods"""
     )
     con.execute(

@@ -174,14 +174,26 @@ def merchant_scope(engine: Engine, span: Span, merchant_id: str) -> Iterator[Sco
     every = _narrow(engine.table("orders"), [merchant_id]).select(*ORDER_COLUMNS)
     with every.cache() as owned:
         paid = _orders_in(engine, span, [merchant_id], owned)
-        ids = paid.select(_id=paid.order_id)
-        all_lines = engine.table("order_lines")
-        mine = all_lines.semi_join(ids, all_lines.order_id == ids._id).select(*LINE_COLUMNS)
+        mine = merchant_lines(engine, merchant_id, paid.select(_id=paid.order_id))
         with (
             mine.cache() as lines,
             paid_orders(engine, span, [merchant_id], owned, lines).cache() as orders,
         ):
             yield Scope(merchant_id, owned, orders, lines)
+
+
+def merchant_lines(engine: Engine, merchant_id: str, ids: ir.Table) -> ir.Table:
+    """The lines of the orders `ids` (column `_id`, orders of `merchant_id`): those stored
+    with the merchant (a store clustered by `caopan db optimize` reads only its row groups),
+    and those stored without one (an older writer) looked up by order."""
+    lines = engine.table("order_lines")
+    tagged = lines.filter(lines.merchant_id == merchant_id)
+    untagged = lines.filter(lines.merchant_id.isnull())
+    return ibis.union(
+        tagged.semi_join(ids, tagged.order_id == ids._id).select(*LINE_COLUMNS),
+        untagged.semi_join(ids, untagged.order_id == ids._id).select(*LINE_COLUMNS),
+        distinct=False,
+    )
 
 
 def order_sums(orders: ir.Table, refunds: ir.Table, span: Span) -> ir.Table:
@@ -486,10 +498,12 @@ def sums(
     """
     rows: dict[tuple[str, str], Row] = {}
     refunds = engine.table("refunds")
-    # The paid orders and product sales are read by most parts: computed once, then released.
+    # The product sales are read by three parts: computed once, then released. The paid
+    # orders are not materialised for the pass: at 20 M orders writing them out cost more
+    # than the four parts reading `orders` again (docs/performance.md, issue 7).
     with ExitStack() as stack:
         if scope is None:
-            orders = stack.enter_context(paid_orders(engine, span, merchants).cache())
+            orders = paid_orders(engine, span, merchants)
             owned, lines = None, None
         else:
             owned, orders, lines = scope.owned, scope.orders, scope.lines

@@ -113,6 +113,9 @@ TABLES: Final[dict[str, dict[str, str]]] = {
         "after_sale_open": "boolean",
         "talent_rate_ppm": "int64",
         "leader_rate_ppm": "int64",
+        # issue 7: the order's merchant, denormalised so a store clustered by merchant
+        # (`caopan db optimize`) reads one merchant's lines alone; NULL: look it up in `orders`
+        "merchant_id": "string",
     },
     "refunds": {
         "refund_id": "string",

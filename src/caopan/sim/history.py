@@ -386,6 +386,7 @@ def derive(
             "paid_fen": orders.column("paid_fen"),
             "after_sale_open": pa.array(np.zeros(n, bool)),
             "talent_rate_ppm": pa.array(np.where(talent, 200_000, 0), mask=~np.array(talent, bool)),
+            "merchant_id": merchant,
         }
     )
     refund_table = pa.table(
