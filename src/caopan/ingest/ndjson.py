@@ -42,7 +42,7 @@ BATCH_SCHEMA: Final = EVENT_SCHEMA.append(pa.field("extra", pa.string())).append
 """The typed rows a reader produces: every contract field, unknown fields as JSON, line number."""
 
 _PARSE = pj.ParseOptions(explicit_schema=EVENT_SCHEMA, unexpected_field_behavior="infer")
-_READ = pj.ReadOptions(use_threads=True, block_size=2 * MAX_LINE_BYTES)
+_READ = pj.ReadOptions(use_threads=False, block_size=READ_CHUNK + 2 * MAX_LINE_BYTES)
 
 
 @dataclass(frozen=True, slots=True)
