@@ -229,7 +229,9 @@ def run_b(url: str, token: str, seconds: int, rate: int, pid: int) -> None:
             for line in r.iter_lines():
                 if line.startswith("data: "):
                     snap = json.loads(line[6:])
-                    if "session" not in snap: print("PUSH ERROR", snap); continue
+                    if "session" not in snap:
+                        print("PUSH ERROR", snap)
+                        continue
                     seen.append((time.perf_counter(), int(snap["session"]["as_of"])))
                 if stop.is_set():
                     return
