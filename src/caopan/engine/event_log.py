@@ -108,7 +108,21 @@ def classify(engine: Engine, batch: pa.Table) -> pa.Table:
         (_same(joined, "_f_"), "duplicate"),
         else_="conflict",
     )
-    return joined.mutate(_status=status).order_by("line").to_pyarrow()
+    joined = joined.mutate(_status=status)
+    conflict = joined._status == "conflict"
+    detail = [c for c in joined.columns if c not in ("line", "_status", *KEYS)]
+    # what a conflict's report needs, for conflicts only: a re-ingested file is all
+    # duplicates, and carrying every column of both sides back for them cost more than the join
+    return (
+        joined.select(
+            "line",
+            "_status",
+            *KEYS,
+            **{c: ibis.ifelse(conflict, joined[c], ibis.null(joined[c].type())) for c in detail},
+        )
+        .order_by("line")
+        .to_pyarrow()
+    )
 
 
 def _screen(engine: Engine, batch: pa.Table) -> pa.Table:

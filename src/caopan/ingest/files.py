@@ -27,7 +27,7 @@ from caopan.engine.key_index import KeyIndex
 from caopan.ingest import quarantine
 from caopan.ingest.ndjson import Block, Parsed, RawLines, Rejection, parse_block, read_blocks
 
-FLUSH_ROWS = 1_000_000
+FLUSH_ROWS = 500_000
 """Rows gathered before one append to the store."""
 
 PARSE_AHEAD = 3
