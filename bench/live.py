@@ -183,7 +183,7 @@ def part_b(seconds: int, rate: int) -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        run_b(url, token, seconds, rate)
+        run_b(url, token, seconds, rate, server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
@@ -206,7 +206,14 @@ def body(first: int, count: int, ts: int, rng: np.random.Generator) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def run_b(url: str, token: str, seconds: int, rate: int) -> None:
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the server process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_b(url: str, token: str, seconds: int, rate: int, pid: int) -> None:
     posts_per_second = 10
     per_post = rate // posts_per_second
     rng = np.random.default_rng(3)
@@ -222,15 +229,22 @@ def run_b(url: str, token: str, seconds: int, rate: int) -> None:
             for line in r.iter_lines():
                 if line.startswith("data: "):
                     snap = json.loads(line[6:])
+                    if "session" not in snap:
+                        print("PUSH ERROR", snap)
+                        continue
                     seen.append((time.perf_counter(), int(snap["session"]["as_of"])))
                 if stop.is_set():
                     return
 
+    posts = seconds * posts_per_second
+    # the bodies are made before the clock starts: the client's JSON encoding is not the
+    # server's work (a connector would run on its own machine)
+    payloads = [body(10 + i * per_post, per_post, base + 1_000 + i, rng) for i in range(posts)]
     threading.Thread(target=watch, daemon=True).start()
     time.sleep(1.5)
     sent: list[tuple[float, int]] = []  # (send time, max ts of the batch)
-    start = time.perf_counter()
-    posts = seconds * posts_per_second
+    answered: list[float] = []  # round trip of each POST
+    cpu0, start = server_cpu(pid), time.perf_counter()
     late = 0
     for i in range(posts):
         due = start + i / posts_per_second
@@ -240,12 +254,15 @@ def run_b(url: str, token: str, seconds: int, rate: int) -> None:
         else:
             late += 1
         ts = base + 1_000 + i
-        payload = body(10 + i * per_post, per_post, ts, rng)
         t0 = time.perf_counter()
-        answer = client.post(f"{url}/api/sessions/bench/events", content=payload, headers=headers)
+        answer = client.post(
+            f"{url}/api/sessions/bench/events", content=payloads[i], headers=headers
+        )
+        answered.append(time.perf_counter() - t0)
         assert answer.status_code == 200, answer.text
         sent.append((t0, ts))
     elapsed = time.perf_counter() - start
+    cpu = server_cpu(pid) - cpu0
     time.sleep(2.5)
     stop.set()
     latencies = []
@@ -258,6 +275,13 @@ def run_b(url: str, token: str, seconds: int, rate: int) -> None:
     print(f"(b) HTTP: {posts * per_post:,} events in {posts} POSTs over {elapsed:.1f} s")
     print(f"    sustained rate:                   {achieved:>12,.0f} events/s (target {rate:,})")
     print(f"    POSTs covered by a push:          {len(lat)} of {posts}; pushes seen {len(seen)}")
+    print(f"    POSTs sent late (previous pending): {late}")
+    rtt = np.array(answered) * 1000
+    print(
+        f"    POST round trip p50 / p99:        {np.percentile(rtt, 50):>8,.0f} / "
+        f"{np.percentile(rtt, 99):,.0f} ms"
+    )
+    print(f"    server CPU during the run:        {cpu:>12,.1f} s ({cpu / elapsed:.2f} cores)")
     if len(lat):
         p50, p99 = np.percentile(lat, 50), np.percentile(lat, 99)
         print(f"    POST → pushed snapshot p50:       {p50 * 1000:>12,.0f} ms")
@@ -327,12 +351,17 @@ def main() -> None:
     parser.add_argument("--only", choices=["a", "b", "c"])
     args = parser.parse_args()
     pa.set_cpu_count(1)  # one core: Arrow's kernels must not spread over threads
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if args.only in (None, "a"):
         part_a(10_000_000 if args.full else 1_000_000, 10)
     if args.only in (None, "b"):
         part_b(60 if args.full else 20, 20_000)
     if args.only in (None, "c"):
         part_c(1_000_000 if args.full else 100_000)
+    print(
+        f"this process: {time.process_time():.1f} CPU s; load average at end: "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,14 @@ from caopan.domain.stages import Thresholds
 from caopan.domain.tokens import new_token, token_hash
 from caopan.engine import contracts as contract_store
 from caopan.engine import diagnosis as engine_diagnosis
-from caopan.engine import diagnosis_details, layout, readings_store, settlement, stage_store
+from caopan.engine import (
+    diagnosis_details,
+    event_log,
+    layout,
+    readings_store,
+    settlement,
+    stage_store,
+)
 from caopan.engine import reconcile as engine_reconcile
 from caopan.engine import review as engine_review
 from caopan.engine.backend import Engine, connect, default_url, normalize_url
@@ -170,25 +177,23 @@ class App:
 
     @contextmanager
     def _bulk(self) -> Iterator[None]:
-        """Bulk writes on DuckDB: do not keep insertion order (queries sort explicitly)."""
-        engine = self.engine
-        if engine.kind != "duckdb":
+        """Bulk writes (see `Engine.bulk`)."""
+        with self.engine.bulk():
             yield
-            return
-        engine.con.raw_sql("SET preserve_insertion_order = false")
-        try:
-            yield
-        finally:
-            engine.con.raw_sql("SET preserve_insertion_order = true")
 
     def ingest_body(
         self, session_id: str, body: bytes, provider_id: str | None
     ) -> http_intake.BatchReport:
         """Events posted for one session (stored durably before this returns)."""
-        self.check_owner(session_id, provider_id)
-        return http_intake.ingest_body(
-            self.engine, session_id, body, provider_id, now_ms(), self.keys
-        )
+        return self.store_body(http_intake.check_body(session_id, body), provider_id)
+
+    def store_body(
+        self, checked: http_intake.CheckedBody, provider_id: str | None
+    ) -> http_intake.BatchReport:
+        """Store a body checked beforehand (`caopan.ingest.http.check_body`, which needs no
+        store: a server runs it off its store thread)."""
+        self.check_owner(checked.session_id, provider_id)
+        return http_intake.store_body(self.engine, checked, provider_id, now_ms(), self.keys)
 
     def add_session(
         self,
@@ -232,9 +237,7 @@ class App:
 
     def check_owner(self, session_id: str, provider_id: str | None) -> None:
         """Refuse a provider other than the session's owner (a session without one: anyone)."""
-        sessions = self.engine.table("live_sessions")
-        rows = sessions.filter(sessions.session_id == session_id).provider_id.to_pyarrow()
-        owners = {o for o in rows.to_pylist() if o is not None}
+        owners = event_log.session_owners(self.engine, [session_id]).get(session_id)
         if owners and provider_id not in owners:
             raise Forbidden(f"session {session_id!r} belongs to another provider")
 

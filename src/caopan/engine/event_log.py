@@ -108,7 +108,21 @@ def classify(engine: Engine, batch: pa.Table) -> pa.Table:
         (_same(joined, "_f_"), "duplicate"),
         else_="conflict",
     )
-    return joined.mutate(_status=status).order_by("line").to_pyarrow()
+    joined = joined.mutate(_status=status)
+    conflict = joined._status == "conflict"
+    detail = [c for c in joined.columns if c not in ("line", "_status", *KEYS)]
+    # what a conflict's report needs, for conflicts only: a re-ingested file is all
+    # duplicates, and carrying every column of both sides back for them cost more than the join
+    return (
+        joined.select(
+            "line",
+            "_status",
+            *KEYS,
+            **{c: ibis.ifelse(conflict, joined[c], ibis.null(joined[c].type())) for c in detail},
+        )
+        .order_by("line")
+        .to_pyarrow()
+    )
 
 
 def _screen(engine: Engine, batch: pa.Table) -> pa.Table:
@@ -130,13 +144,13 @@ def _screen(engine: Engine, batch: pa.Table) -> pa.Table:
     return joined.select("line", "_n", "_hit").order_by("line").to_pyarrow()
 
 
-def _suspects(batch: pa.Table, index: KeyIndex) -> tuple[pa.Array, np.ndarray]:
-    """Rows whose key is (probably) stored or repeated in the batch, by the key index."""
+def _suspects(batch: pa.Table, index: KeyIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows whose key is (probably) stored or repeated in the batch, by the key index; the
+    rows' hashes, and the same hashes sorted."""
     index.load(set(pc.unique(batch.column("session_id")).to_pylist()))
     hashes = index.hash(batch)
-    _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
-    suspect = index.seen(hashes) | (counts[inverse] > 1)
-    return pa.array(suspect), hashes
+    suspect, ordered = index.suspects(hashes)
+    return suspect, hashes, ordered
 
 
 def append(
@@ -170,32 +184,37 @@ def _append(
     lines = batch.column("line").to_numpy()
     if len(lines) > 1 and bool(np.any(lines[1:] < lines[:-1])):
         batch = batch.sort_by("line")
-    hashes = None
+    hashes = ordered = None
     if index is not None:
-        suspect, hashes = _suspects(batch, index)
+        flags, hashes, ordered = _suspects(batch, index)
+        suspect = pa.array(flags)
+        any_suspect = bool(flags.any())
     else:
         screened = _screen(engine, batch)
         suspect = pc.or_(
             pc.fill_null(screened.column("_hit"), False), pc.greater(screened.column("_n"), 1)
         )
+        any_suspect = bool(pc.any(suspect).as_py())
     accept = pc.invert(suspect)
-    if pc.any(suspect).as_py():
+    if any_suspect:
         classified = classify(engine, batch.filter(suspect))
         status = classified.column("_status")
         result.duplicate = int(pc.sum(pc.equal(status, "duplicate")).as_py() or 0)
         result.conflicts = _conflicts(classified.filter(pc.equal(status, "conflict")))
         accepted_lines = classified.filter(pc.equal(status, "accept")).column("line")
         accept = pc.or_(accept, pc.is_in(batch.column("line"), accepted_lines))
-    accepted = batch.filter(accept)
+    accepted = batch.filter(accept) if any_suspect else batch
     result.accepted = accepted.num_rows
     if accepted.num_rows:
-        stamped = accepted.append_column(
-            "ingested_at", pa.array([ingested_at] * accepted.num_rows, pa.int64())
-        )
+        stamps = pa.array(np.full(accepted.num_rows, ingested_at, np.int64))
+        stamped = accepted.append_column("ingested_at", stamps)
         engine.insert("live_events", stamped)
         result.rows = stamped
-        if index is not None and hashes is not None:
-            index.add(hashes[np.asarray(accept.to_numpy(zero_copy_only=False), bool)])
+        if index is not None and hashes is not None and ordered is not None:
+            if any_suspect:
+                index.add(hashes[np.asarray(accept.to_numpy(zero_copy_only=False), bool)])
+            else:
+                index.add(ordered, ordered=True)
         result.new_sessions = _register_sessions(engine, accepted, ingested_at, owner)
         result.notices = refund_notices(engine, accepted)
     return result
@@ -215,14 +234,40 @@ def _conflicts(rows: pa.Table) -> list[Conflict]:
     return conflicts
 
 
+def session_owners(engine: Engine, session_ids: list[str]) -> dict[str, set[str]]:
+    """The sessions among `session_ids` that `live_sessions` knows, with their providers
+    (an empty set for a session stored without one).
+
+    On DuckDB one parameterised statement (a live intake asks this for every request, and
+    building the Ibis expression cost more than running it); elsewhere an Ibis expression.
+    """
+    if not session_ids:
+        return {}
+    if engine.kind == "duckdb":
+        rows = engine.con.con.execute(
+            "SELECT session_id, provider_id FROM live_sessions "
+            "WHERE session_id IN (SELECT unnest($ids::VARCHAR[]))",
+            {"ids": session_ids},
+        ).fetchall()
+    else:
+        known = engine.table("live_sessions")
+        found = known.filter(known.session_id.isin(session_ids)).select("session_id", "provider_id")
+        rows = [(r["session_id"], r["provider_id"]) for r in found.to_pyarrow().to_pylist()]
+    owners: dict[str, set[str]] = {}
+    for session_id, provider_id in rows:
+        found = owners.setdefault(session_id, set())
+        if provider_id is not None:
+            found.add(provider_id)
+    return owners
+
+
 def _register_sessions(
     engine: Engine, accepted: pa.Table, created_at: int, owner: str | None = None
 ) -> list[str]:
     """Sessions first seen in this batch get a row in `live_sessions`."""
-    ids = pc.unique(accepted.column("session_id"))
-    seen = engine.memtable(pa.table({"session_id": ids}))
-    known = engine.table("live_sessions")
-    fresh = seen.anti_join(known, "session_id").to_pyarrow().column("session_id").to_pylist()
+    ids = pc.unique(accepted.column("session_id")).to_pylist()
+    known = session_owners(engine, ids)
+    fresh = [session_id for session_id in ids if session_id not in known]
     if fresh:
         engine.insert(
             "live_sessions",

@@ -28,6 +28,7 @@ class KeyIndex:
         self.sessions: set[str] = set()
         self.chunks: list[np.ndarray] = []
         self._hasher = duckdb.connect()
+        self._hasher.execute("SET threads = 1")  # a hash per row: threads cost more than they save
 
     def hash(self, keys: pa.Table) -> np.ndarray:
         """64-bit hashes of the rows' (session_id, event_id)."""
@@ -63,11 +64,31 @@ class KeyIndex:
         result[order] = found
         return result
 
-    def add(self, hashes: np.ndarray) -> None:
+    def suspects(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which rows are (probably) stored or repeated among `hashes`, and the hashes sorted.
+
+        One sort serves both questions: equal neighbours are repeats, and sorted needles
+        search the index fast. In a normal intake nothing is found and no row is visited
+        again; only found values are looked up per row.
+        """
+        ordered = np.sort(hashes)
+        found = [ordered[1:][ordered[1:] == ordered[:-1]]]
+        for chunk in self.chunks:
+            at = np.minimum(np.searchsorted(chunk, ordered), len(chunk) - 1)
+            hit = chunk[at] == ordered
+            if hit.any():
+                found.append(ordered[hit])
+        hot = np.concatenate(found)
+        if len(hot) == 0:
+            return np.zeros(len(hashes), bool), ordered
+        return np.isin(hashes, hot), ordered
+
+    def add(self, hashes: np.ndarray, ordered: bool = False) -> None:
+        """Remember stored keys' hashes (`ordered`: they are sorted already)."""
         if len(hashes) == 0:
             return
-        self.chunks.append(np.sort(hashes))
-        if len(self.chunks) > MAX_CHUNKS:
+        self.chunks.append(hashes if ordered else np.sort(hashes))
+        if len(self.chunks) > MAX_CHUNKS:  # sorted runs: the stable sort merges them
             self.chunks = [np.sort(np.concatenate(self.chunks), kind="stable")]
 
     def close(self) -> None:

@@ -27,7 +27,7 @@ from caopan.engine.key_index import KeyIndex
 from caopan.ingest import quarantine
 from caopan.ingest.ndjson import Block, Parsed, RawLines, Rejection, parse_block, read_blocks
 
-FLUSH_ROWS = 250_000
+FLUSH_ROWS = 500_000
 """Rows gathered before one append to the store."""
 
 PARSE_AHEAD = 3
@@ -186,28 +186,41 @@ def _ingest_stream(
     received_at: int,
     index: KeyIndex | None = None,
 ) -> None:
+    """Read, check and store a whole stream in one transaction (on engines that have them).
+
+    Accepted rows gather until `FLUSH_ROWS` and are appended together: DuckDB writes large
+    appends into full row groups, and one commit per file instead of one per flush. When
+    reading stops on an error, what was read before it is stored and the error is raised.
+    """
     pending: list[pa.Table] = []
     raws: list[RawLines] = []
     pending_rows = 0
     rejected: list[Rejection] = []
-    for item in _parsed(stream):
-        if isinstance(item, Rejection):
-            rejected.append(item)
-            report.lines += 1
-            continue
-        parsed, lines = item
-        report.lines += lines - parsed.blank_lines
-        report.blank_lines += parsed.blank_lines
-        rejected.extend(parsed.rejections)
-        if parsed.rows.num_rows:
-            pending.append(parsed.rows)
-            pending_rows += parsed.rows.num_rows
-            if parsed.raw is not None:
-                raws.append(parsed.raw)
-        if pending_rows >= FLUSH_ROWS:
-            _flush(engine, pending, raws, rejected, source, report, received_at, index)
-            pending, raws, pending_rows, rejected = [], [], 0, []
-    _flush(engine, pending, raws, rejected, source, report, received_at, index)
+    stopped: OSError | EOFError | None = None
+    with engine.transaction():
+        try:
+            for item in _parsed(stream):
+                if isinstance(item, Rejection):
+                    rejected.append(item)
+                    report.lines += 1
+                    continue
+                parsed, lines = item
+                report.lines += lines - parsed.blank_lines
+                report.blank_lines += parsed.blank_lines
+                rejected.extend(parsed.rejections)
+                if parsed.rows.num_rows:
+                    pending.append(parsed.rows)
+                    pending_rows += parsed.rows.num_rows
+                    if parsed.raw is not None:
+                        raws.append(parsed.raw)
+                if pending_rows >= FLUSH_ROWS:
+                    _flush(engine, pending, raws, rejected, source, report, received_at, index)
+                    pending, raws, pending_rows, rejected = [], [], 0, []
+        except (OSError, EOFError) as exc:
+            stopped = exc
+        _flush(engine, pending, raws, rejected, source, report, received_at, index)
+    if stopped is not None:
+        raise stopped
 
 
 def _line_count(block: Block) -> int:

@@ -17,7 +17,7 @@ from caopan.engine import event_log
 from caopan.engine.backend import Engine
 from caopan.engine.key_index import KeyIndex
 from caopan.ingest import quarantine
-from caopan.ingest.ndjson import Rejection, parse_bytes
+from caopan.ingest.ndjson import RawLines, Rejection, parse_bytes
 
 MAX_EVENTS = 10_000
 MAX_BODY_BYTES = 16 << 20
@@ -53,17 +53,19 @@ class BatchReport:
         }
 
 
-def ingest_body(
-    engine: Engine,
-    session_id: str,
-    body: bytes,
-    owner: str | None,
-    received_at: int,
-    index: KeyIndex | None = None,
-) -> BatchReport:
-    """Validate, deduplicate and store one body; durable when this returns."""
-    report = BatchReport(session_id)
-    source = f"http:{session_id}"
+@dataclass(frozen=True, slots=True)
+class CheckedBody:
+    """A posted body typed and validated, its lines for other sessions refused; nothing
+    stored yet. Checking needs no store, so a server does it off its store thread."""
+
+    session_id: str
+    rows: pa.Table
+    rejections: list[Rejection]
+    raw: RawLines | None
+
+
+def check_body(session_id: str, body: bytes) -> CheckedBody:
+    """Type and validate a body as file lines are; refuse lines of another session."""
     parsed = parse_bytes(body)
     rejections = list(parsed.rejections)
     rows = parsed.rows
@@ -79,6 +81,21 @@ def ingest_body(
                 raw = parsed.raw(line) if parsed.raw is not None else b""
                 rejections.append(Rejection(line, "session_id", reason, raw))
             rows = rows.filter(pc.invert(other))
+    return CheckedBody(session_id, rows, rejections, parsed.raw)
+
+
+def store_body(
+    engine: Engine,
+    checked: CheckedBody,
+    owner: str | None,
+    received_at: int,
+    index: KeyIndex | None = None,
+) -> BatchReport:
+    """Deduplicate and store a checked body, quarantine what was not taken; durable when
+    this returns."""
+    session_id, rows, rejections = checked.session_id, checked.rows, checked.rejections
+    report = BatchReport(session_id)
+    source = f"http:{session_id}"
     entries = [quarantine.Entry(source, r.line, r.field, r.reason, r.raw) for r in rejections]
     report.rejected = len(rejections)
     report.problems = [
@@ -92,7 +109,7 @@ def ingest_body(
         report.rows = result.rows
         for c in result.conflicts:
             report.problems.append({"line": c.line, "field": None, "reason": c.reason()})
-            raw = parsed.raw(c.line) if parsed.raw is not None else b""
+            raw = checked.raw(c.line) if checked.raw is not None else b""
             entries.append(quarantine.Entry(source, c.line, None, c.reason(), raw))
         report.notices = [
             {"line": n.line, "field": n.field, "message": n.message} for n in result.notices
@@ -101,6 +118,27 @@ def ingest_body(
     return report
 
 
+def ingest_body(
+    engine: Engine,
+    session_id: str,
+    body: bytes,
+    owner: str | None,
+    received_at: int,
+    index: KeyIndex | None = None,
+) -> BatchReport:
+    """Validate, deduplicate and store one body; durable when this returns."""
+    return store_body(engine, check_body(session_id, body), owner, received_at, index)
+
+
 def count_lines(body: bytes) -> int:
     """Non-blank lines of a body (for the event-count limit, before parsing)."""
     return sum(1 for line in body.split(b"\n") if line.strip())
+
+
+def too_many_events(body: bytes) -> int | None:
+    """The number of events when a body holds more than `MAX_EVENTS`, else None (a body of
+    few lines is not split to count them)."""
+    if body.count(b"\n") < MAX_EVENTS:
+        return None
+    events = count_lines(body)
+    return events if events > MAX_EVENTS else None

@@ -42,7 +42,7 @@ BATCH_SCHEMA: Final = EVENT_SCHEMA.append(pa.field("extra", pa.string())).append
 """The typed rows a reader produces: every contract field, unknown fields as JSON, line number."""
 
 _PARSE = pj.ParseOptions(explicit_schema=EVENT_SCHEMA, unexpected_field_behavior="infer")
-_READ = pj.ReadOptions(use_threads=True, block_size=2 * MAX_LINE_BYTES)
+_READ = pj.ReadOptions(use_threads=False, block_size=READ_CHUNK + 2 * MAX_LINE_BYTES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +325,14 @@ def _types_requiring(name: str) -> list[str]:
     return [kind for kind, fields in REQUIRED.items() if name in fields]
 
 
+_TYPE_SET: Final = pa.array(EVENT_TYPES, pa.string())
+_REQUIRED_BY_CODE: Final = {
+    name: np.array([kind in _types_requiring(name) for kind in EVENT_TYPES] + [False])
+    for name in FIELDS
+}
+"""Per field: is it required for the type at each position of EVENT_TYPES (last: none)."""
+
+
 def validate(table: pa.Table, raw_of: RawLines | None = None) -> tuple[pa.Table, list[Rejection]]:
     """Check what the contract requires, for all rows at once; split good rows from bad.
 
@@ -342,13 +350,24 @@ def validate(table: pa.Table, raw_of: RawLines | None = None) -> tuple[pa.Table,
 
     kind = table.column("type")
     flag(pc.is_null(kind), "type", "missing")
-    flag(pc.invert(pc.is_in(kind, pa.array(EVENT_TYPES), skip_nulls=True)), "type", "unknown type")
+    # each row's type as a position in EVENT_TYPES (the last position: null or unknown), so
+    # that "required for this type" is one table look-up per field, not a string match
+    positions = pc.index_in(kind, value_set=_TYPE_SET)  # null: a null or unknown type
+    flag(pc.is_null(positions), "type", "unknown type")
+    codes = np.asarray(
+        pc.fill_null(positions, len(EVENT_TYPES)).to_numpy(zero_copy_only=False), np.intp
+    )
     for name in FIELDS:
         column = table.column(name)
-        needed = pc.is_in(kind, pa.array(_types_requiring(name), pa.string()))
-        flag(pc.and_(needed, pc.is_null(column)), name, "missing (required for this type)")
-        if name in ID_FIELDS:
-            blank = pc.equal(pc.utf8_trim_whitespace(column), "")
+        if column.null_count:
+            needed = _REQUIRED_BY_CODE[name][codes]
+            if needed.any():
+                nulls = np.asarray(column.is_null().to_numpy(zero_copy_only=False), bool)
+                missing = needed & nulls
+                if missing.any():
+                    problems.append((missing, name, "missing (required for this type)"))
+        if name in ID_FIELDS:  # empty or only (Unicode) whitespace, as a trim would find
+            blank = pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column))
             flag(blank, name, "blank")
     flag(pc.less(table.column("amount_fen"), 0), "amount_fen", "negative amount")
     flag(pc.less(table.column("quantity"), 1), "quantity", "quantity must be at least 1")

@@ -27,7 +27,7 @@ from caopan.domain.errors import CaopanError
 from caopan.engine.backend import Engine
 from caopan.engine.scope import MINUTE_MS, Span
 from caopan.engine.writer import Writer
-from caopan.ingest.http import BatchReport
+from caopan.ingest.http import BatchReport, CheckedBody
 from caopan.stream.aggregators import Aggregators
 from caopan.stream.bus import Hub
 
@@ -67,11 +67,11 @@ class Server:
 
         return await asyncio.wrap_future(self.reads.submit(call))
 
-    def ingest(self, session_id: str, body: bytes, provider: str) -> BatchReport:
-        """Store a posted body and fold what was accepted into the live session (on the
+    def ingest(self, checked: CheckedBody, provider: str) -> BatchReport:
+        """Store a checked body and fold what was accepted into the live session (on the
         writer thread, so loading a session from the store and folding never interleave)."""
-        report = self.app.ingest_body(session_id, body, provider)
-        self.live.fold(session_id, report.rows)
+        report = self.app.store_body(checked, provider)
+        self.live.fold(checked.session_id, report.rows)
         return report
 
     async def load_live(self, session_id: str) -> None:

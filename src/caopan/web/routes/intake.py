@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from caopan.domain.errors import Forbidden, TooLarge, Unauthorized
-from caopan.ingest.http import MAX_BODY_BYTES, MAX_EVENTS, count_lines
+from caopan.ingest.http import MAX_BODY_BYTES, MAX_EVENTS, check_body, too_many_events
 from caopan.web.app import Server, server_of
 
 router = APIRouter()
@@ -53,10 +55,13 @@ async def post_events(session_id: str, request: Request) -> JSONResponse:
     server = server_of(request)
     provider = await provider_of(request, server)
     body = await read_body(request)
-    events = count_lines(body)
-    if events > MAX_EVENTS:
+    events = too_many_events(body)
+    if events is not None:
         raise TooLarge(f"{events:,} events in one request; at most {MAX_EVENTS:,}")
-    report = await server.run(lambda: server.ingest(session_id, body, provider))
+    # checked off the event loop and off the store thread: the next body is parsed while
+    # the previous one is stored
+    checked = await asyncio.to_thread(check_body, session_id, body)
+    report = await server.run(lambda: server.ingest(checked, provider))
     if report.accepted:
         server.hub.touch(session_id)
     return JSONResponse(report.to_json(), status_code=200 if report.usable else 422)
