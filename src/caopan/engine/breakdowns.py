@@ -86,14 +86,10 @@ def _origin(scope: Scope) -> int:
     return scope.start - scope.start % MINUTE_MS
 
 
-def _origin_value(ev: ir.Table) -> ir.IntegerValue:
-    """`_origin` of each event's session, computed by the query from its scope columns."""
-    return ev.scope_start - ev.scope_start % MINUTE_MS
-
-
-def _minute(ts: ir.IntegerValue, origin: int | ir.IntegerValue) -> ir.IntegerValue:
-    """The start of the clock minute holding `ts` (integer arithmetic; `ts >= origin`)."""
-    return ts - (ts - origin) % MINUTE_MS
+def _minute(ts: ir.IntegerValue) -> ir.IntegerValue:
+    """The start of the clock minute holding `ts` (integer arithmetic; `ts >= 0` by the event
+    contract, so these are the minutes counted from `_origin`)."""
+    return ts - ts % MINUTE_MS
 
 
 def series_table(events: ir.Table, scope: Scope) -> ir.Table:
@@ -104,7 +100,8 @@ def series_table(events: ir.Table, scope: Scope) -> ir.Table:
 def series_of(ev: ir.Table) -> ir.Table:
     """Per session and minute that has any data: the additive series and `online_step` (its
     net change)."""
-    t = ev.mutate(minute=_minute(ev.ts, _origin_value(ev)))
+    kinds = ["enter", "comment", "product_click", "follow", "ad_spend"]
+    t = ev.filter(ev.type.isin(kinds)).mutate(minute=_minute(ev.ts))
     counts = t.group_by(["session_id", "minute"]).aggregate(
         watch_pv=t.event_id.count(where=t.type == "enter"),
         comment_pv=t.event_id.count(where=t.type == "comment"),
@@ -112,16 +109,13 @@ def series_of(ev: ir.Table) -> ir.Table:
         new_followers=t.user_id.nunique(where=t.type == "follow"),
         ad_cost_fen=t.amount_fen.sum(where=t.type == "ad_spend").coalesce(0),
     )
-    origins = ev.group_by(_sid="session_id").aggregate(_origin=_origin_value(ev).min())
     p = orders.payments(ev)
-    p = p.join(origins, p.session_id == origins._sid)
-    p = p.mutate(minute=_minute(p.pay_ts, p._origin))
+    p = p.mutate(minute=_minute(p.pay_ts))
     pays = p.group_by(["session_id", "minute"]).aggregate(
         pay_orders=p.order_id.count(), pay_gmv_fen=p.amount_fen.sum()
     )
     steps = visits.online_steps(visits.visits(ev))
-    steps = steps.join(origins, steps.session_id == origins._sid)
-    steps = steps.mutate(minute=_minute(steps.t, steps._origin))
+    steps = steps.mutate(minute=_minute(steps.t))
     online = steps.group_by(["session_id", "minute"]).aggregate(online_step=steps.step.sum())
     columns = [k for k in SERIES_KEYS if k not in ("online_now", "gpm_fen")] + ["online_step"]
     return _stack([counts, pays, online], "minute", columns)

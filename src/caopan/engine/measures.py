@@ -61,41 +61,58 @@ def _by_session(table: ir.Table, aggregates: dict[str, ir.Scalar]) -> ir.Table:
     return table.group_by("session_id").aggregate(**aggregates)
 
 
+@ibis.udf.agg.builtin(name="bit_or")  # type: ignore[untyped-decorator]
+def _bit_or(bits: int) -> int:  # type: ignore[empty-body]
+    """The bitwise or of a group's values (`bit_or`, built into DuckDB and Spark SQL)."""
+
+
+def _type_bits() -> dict[str, int]:
+    kinds = sorted(set().union(*_USER_COUNTS.values()))
+    return {kind: 1 << k for k, kind in enumerate(kinds)}
+
+
 def _event_aggregates(ev: ir.Table, spans: Sequence[Span]) -> list[ir.Table]:
     """Per session, the measures counted straight from events, for every span.
 
-    The events are first reduced to one row per session, span, type and user with its event
-    count: the counts are sums over it and the distinct users its rows, so the million-row pass
-    is one GROUP BY instead of a filtered distinct count per measure. Every session with an
-    event has a row in the first table.
+    Two grouped passes over the events replace a filtered count per measure:
+
+    * one row per session, span and user, with the set of the user's event types as bits
+      (`bit_or`): each distinct-user count is the number of rows with a user whose bits meet
+      the measure's types;
+    * one row per session, span, type and source with its events and amount: the event counts,
+      the entries per source class and the ad spend are sums over these few rows. Every
+      session with an event has a row here (span -1 holds events outside every span).
     """
-    labelled = ev.mutate(_span=_span_label(ev.ts, spans))
-    pairs = labelled.group_by(["session_id", "_span", "type", "user_id"]).aggregate(
-        n=labelled.count()
+    bits = _type_bits()
+    bit = ibis.cases(*[(ev.type == kind, b) for kind, b in bits.items()], else_=0)
+    by_user = ev.select("session_id", "user_id", _span=_span_label(ev.ts, spans), _bit=bit)
+    users = by_user.group_by(["session_id", "_span", "user_id"]).aggregate(
+        kinds=_bit_or(by_user._bit.cast("int64"))
     )
+    by_type = ev.select(  # a table of its own, not shared: each pass reads the store
+        "session_id", "type", "source", "amount_fen", _span=_span_label(ev.ts, spans)
+    )
+    kinds = by_type.group_by(["session_id", "_span", "type", "source"]).aggregate(
+        n=by_type.count(), amount=by_type.amount_fen.sum()
+    )
+    cls = source_class(kinds.source)
+    distinct: dict[str, ir.Scalar] = {}
     counted: dict[str, ir.Scalar] = {}
     for i, _ in enumerate(spans):
-        mine = pairs._span == i
+        mine = users._span == i
+        for key, types in _USER_COUNTS.items():
+            mask = sum(bits[t] for t in types)
+            meets = (users.kinds & mask) != 0
+            distinct[f"r{i}__{key}"] = users.user_id.count(where=mine & meets)
+        here = kinds._span == i
         for key, kind in _EVENT_COUNTS.items():
-            counted[f"r{i}__{key}"] = pairs.n.sum(where=mine & (pairs.type == kind)).coalesce(0)
-        for key, kinds in _USER_COUNTS.items():
-            if len(kinds) == 1:  # one row per user already: count the rows with a user
-                counted[f"r{i}__{key}"] = pairs.user_id.count(where=mine & (pairs.type == kinds[0]))
-            else:
-                counted[f"r{i}__{key}"] = pairs.user_id.nunique(where=mine & pairs.type.isin(kinds))
-    rare = ev.filter(ev.type.isin(("enter", "order_created", "ad_spend")))
-    cls = source_class(rare.source)
-    others: dict[str, ir.Scalar] = {}
-    for i, span in enumerate(spans):
-        r = span.contains(rare.ts)
+            counted[f"r{i}__{key}"] = kinds.n.sum(where=here & (kinds.type == kind)).coalesce(0)
         for name in ("natural", "private", "paid"):
-            enter = r & (rare.type == "enter") & (cls == name)
-            others[f"r{i}__enter_pv_{name}"] = rare.event_id.count(where=enter)
-        created = r & (rare.type == "order_created")
-        others[f"r{i}__created_orders"] = rare.order_id.nunique(where=created)
-        spend = r & (rare.type == "ad_spend")
-        others[f"r{i}__ad_cost_fen"] = rare.amount_fen.sum(where=spend).coalesce(0)
-    return [pairs.group_by("session_id").aggregate(**counted), _by_session(rare, others)]
+            enter = here & (kinds.type == "enter") & (cls == name)
+            counted[f"r{i}__enter_pv_{name}"] = kinds.n.sum(where=enter).coalesce(0)
+        spend = here & (kinds.type == "ad_spend")
+        counted[f"r{i}__ad_cost_fen"] = kinds.amount.sum(where=spend).coalesce(0)
+    return [_by_session(kinds, counted), _by_session(users, distinct)]
 
 
 def _payment_aggregates(pays: ir.Table, spans: Sequence[Span]) -> dict[str, ir.Scalar]:
@@ -143,12 +160,12 @@ def _refund_aggregates(refunds: ir.Table, spans: Sequence[Span]) -> dict[str, ir
 
 
 def _created_aggregates(created: ir.Table, spans: Sequence[Span]) -> dict[str, ir.Scalar]:
-    return {
-        f"r{i}__unpaid_orders": created.order_id.nunique(
-            where=span.contains(created.ts) & ~created.is_paid
-        )
-        for i, span in enumerate(spans)
-    }
+    out: dict[str, ir.Scalar] = {}
+    for i, span in enumerate(spans):
+        r = span.contains(created.ts)
+        out[f"r{i}__created_orders"] = created.order_id.nunique(where=r)
+        out[f"r{i}__unpaid_orders"] = created.order_id.nunique(where=r & ~created.is_paid)
+    return out
 
 
 def _check_disjoint(spans: Sequence[Span]) -> None:

@@ -17,12 +17,21 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+import ibis.expr.types as ir
+
 from caopan.domain.catalog import metrics_from_measures
 from caopan.domain.errors import InvalidInput, NotFound
 from caopan.engine import breakdowns
 from caopan.engine.backend import Engine
 from caopan.engine.measures import compute, compute_many
-from caopan.engine.scope import Scope, resolve, scopes_of, scopes_table, sessions_events
+from caopan.engine.scope import (
+    Scope,
+    resolve,
+    scope_rows,
+    scopes_of,
+    scopes_table,
+    sessions_events,
+)
 
 
 def _metrics(
@@ -107,7 +116,18 @@ def _review_chunk(
     engine: Engine, scopes: dict[str, Scope], ids: Sequence[str] | None
 ) -> dict[str, dict[str, Any]]:
     """`review_many` of these sessions (`ids`; `None`: every session of the store)."""
-    ev = sessions_events(engine.table("live_events"), ids)
+    table = engine.memtable(scope_rows(list(scopes.values())))
+    try:
+        return _review_scoped(
+            engine, scopes, sessions_events(engine.table("live_events"), table, ids)
+        )
+    finally:
+        engine.release()
+
+
+def _review_scoped(
+    engine: Engine, scopes: dict[str, Scope], ev: ir.Table
+) -> dict[str, dict[str, Any]]:
     measures = compute_many(engine, scopes, ev)
 
     def rows_of(table: Any) -> dict[str, list[dict[str, Any]]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from caopan.domain.errors import InvalidInput, NotFound
 from caopan.engine.backend import Engine
@@ -77,6 +78,7 @@ def session_events(events: ir.Table, scope: Scope) -> ir.Table:
     scope as the columns `SCOPE_COLUMNS`."""
     mine = events.filter((events.session_id == scope.session_id) & (events.ts <= scope.as_of))
     return mine.mutate(
+        session_id=ibis.literal(scope.session_id, "string"),  # a constant: free to group by
         scope_start=ibis.literal(scope.start, "int64"),
         scope_end=ibis.literal(scope.end, "int64"),
         scope_as_of=ibis.literal(scope.as_of, "int64"),
@@ -94,14 +96,30 @@ def scopes_table(events: ir.Table, session_ids: Sequence[str] | None = None) -> 
     )
 
 
-def sessions_events(events: ir.Table, session_ids: Sequence[str] | None = None) -> ir.Table:
-    """The events of every session (or those named), each with its session's scope as of the
-    session's latest event: `session_events` for many sessions at once. Every event is at or
-    before its session's `as_of`, and each session's whole range is `Span(..., whole=True)`."""
-    scopes = scopes_table(events, session_ids).rename(_sid="session_id")
+def sessions_events(
+    events: ir.Table, scopes: ir.Table, session_ids: Sequence[str] | None = None
+) -> ir.Table:
+    """The events of the sessions of `scopes` (rows of `scopes_table`; `session_ids`, when
+    given, names the same sessions so that the store reads only theirs), each with its
+    session's scope as of the session's latest event: `session_events` for many sessions at
+    once. Every event is at or before its session's `as_of`, and each session's whole range is
+    `Span(..., whole=True)`."""
+    keyed = scopes.rename(_sid="session_id")
     mine = events if session_ids is None else events.filter(events.session_id.isin(session_ids))
-    joined = mine.inner_join(scopes, mine.session_id == scopes._sid)
+    joined = mine.inner_join(keyed, mine.session_id == keyed._sid)
     return joined.select(*mine.columns, *SCOPE_COLUMNS)
+
+
+def scope_rows(scopes: Sequence[Scope]) -> pa.Table:
+    """The scopes as an Arrow table of the columns of `scopes_table`."""
+    return pa.table(
+        {
+            "session_id": pa.array([s.session_id for s in scopes], pa.string()),
+            "scope_start": pa.array([s.start for s in scopes], pa.int64()),
+            "scope_end": pa.array([s.end for s in scopes], pa.int64()),
+            "scope_as_of": pa.array([s.as_of for s in scopes], pa.int64()),
+        }
+    )
 
 
 def scopes_of(rows: Sequence[dict[str, object]]) -> dict[str, Scope]:

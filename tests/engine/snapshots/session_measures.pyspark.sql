@@ -1,36 +1,36 @@
 WITH `t12` AS (
   SELECT
-    `t3`.`event_id`,
-    `t3`.`session_id`,
-    `t3`.`ts`,
-    `t3`.`type`,
-    `t3`.`user_id`,
-    `t3`.`source`,
-    `t3`.`is_follower`,
-    `t3`.`product_id`,
-    `t3`.`order_id`,
-    `t3`.`quantity`,
-    `t3`.`amount_fen`,
-    `t3`.`channel`,
-    `t3`.`kind`,
-    `t3`.`text`,
-    `t3`.`extra`,
-    `t3`.`ingested_at`,
-    `t3`.`scope_start`,
-    `t3`.`scope_end`,
-    `t3`.`scope_as_of`,
-    LEAD(`t3`.`ts`) OVER (
-      PARTITION BY `t3`.`session_id`, `t3`.`user_id`
-      ORDER BY `t3`.`ts` ASC NULLS LAST, `t3`.`event_id` ASC NULLS LAST
+    `t4`.`event_id`,
+    `t4`.`session_id`,
+    `t4`.`ts`,
+    `t4`.`type`,
+    `t4`.`user_id`,
+    `t4`.`source`,
+    `t4`.`is_follower`,
+    `t4`.`product_id`,
+    `t4`.`order_id`,
+    `t4`.`quantity`,
+    `t4`.`amount_fen`,
+    `t4`.`channel`,
+    `t4`.`kind`,
+    `t4`.`text`,
+    `t4`.`extra`,
+    `t4`.`ingested_at`,
+    `t4`.`scope_start`,
+    `t4`.`scope_end`,
+    `t4`.`scope_as_of`,
+    LEAD(`t4`.`ts`) OVER (
+      PARTITION BY `t4`.`session_id`, `t4`.`user_id`
+      ORDER BY `t4`.`ts` ASC NULLS LAST, `t4`.`event_id` ASC NULLS LAST
     ) AS `next_ts`,
-    LAG(`t3`.`type`) OVER (
-      PARTITION BY `t3`.`session_id`, `t3`.`user_id`
-      ORDER BY `t3`.`ts` ASC NULLS LAST, `t3`.`event_id` ASC NULLS LAST
+    LAG(`t4`.`type`) OVER (
+      PARTITION BY `t4`.`session_id`, `t4`.`user_id`
+      ORDER BY `t4`.`ts` ASC NULLS LAST, `t4`.`event_id` ASC NULLS LAST
     ) AS `prev_type`
   FROM (
     SELECT
       `t0`.`event_id`,
-      `t0`.`session_id`,
+      's1' AS `session_id`,
       `t0`.`ts`,
       `t0`.`type`,
       `t0`.`user_id`,
@@ -54,36 +54,36 @@ WITH `t12` AS (
       AND `t0`.`ts` <= 3600000
       AND `t0`.`type` IN ('enter', 'leave')
       AND `t0`.`user_id` IS NOT NULL
-  ) AS `t3`
+  ) AS `t4`
 ), `t14` AS (
   SELECT
-    `t6`.`event_id`,
-    `t6`.`session_id`,
-    `t6`.`ts`,
-    `t6`.`type`,
-    `t6`.`user_id`,
-    `t6`.`source`,
-    `t6`.`is_follower`,
-    `t6`.`product_id`,
-    `t6`.`order_id`,
-    `t6`.`quantity`,
-    `t6`.`amount_fen`,
-    `t6`.`channel`,
-    `t6`.`kind`,
-    `t6`.`text`,
-    `t6`.`extra`,
-    `t6`.`ingested_at`,
-    `t6`.`scope_start`,
-    `t6`.`scope_end`,
-    `t6`.`scope_as_of`,
+    `t2`.`event_id`,
+    `t2`.`session_id`,
+    `t2`.`ts`,
+    `t2`.`type`,
+    `t2`.`user_id`,
+    `t2`.`source`,
+    `t2`.`is_follower`,
+    `t2`.`product_id`,
+    `t2`.`order_id`,
+    `t2`.`quantity`,
+    `t2`.`amount_fen`,
+    `t2`.`channel`,
+    `t2`.`kind`,
+    `t2`.`text`,
+    `t2`.`extra`,
+    `t2`.`ingested_at`,
+    `t2`.`scope_start`,
+    `t2`.`scope_end`,
+    `t2`.`scope_as_of`,
     ROW_NUMBER() OVER (
-      PARTITION BY `t6`.`session_id`, `t6`.`order_id`
-      ORDER BY `t6`.`ts` ASC NULLS LAST, `t6`.`event_id` ASC NULLS LAST
+      PARTITION BY `t2`.`session_id`, `t2`.`order_id`
+      ORDER BY `t2`.`ts` ASC NULLS LAST, `t2`.`event_id` ASC NULLS LAST
     ) - 1 AS `rank`
   FROM (
     SELECT
       `t0`.`event_id`,
-      `t0`.`session_id`,
+      's1' AS `session_id`,
       `t0`.`ts`,
       `t0`.`type`,
       `t0`.`user_id`,
@@ -107,299 +107,293 @@ WITH `t12` AS (
       AND `t0`.`ts` <= 3600000
       AND `t0`.`type` = 'order_paid'
       AND `t0`.`order_id` IS NOT NULL
-  ) AS `t6`
-), `t28` AS (
+  ) AS `t2`
+), `t26` AS (
   SELECT
-    `t13`.`session_id`,
-    `t13`.`user_id`,
-    `t13`.`event_id`,
-    `t13`.`scope_as_of`,
-    `t13`.`ts` AS `a`,
+    `t15`.`session_id`,
+    `t15`.`user_id`,
+    `t15`.`event_id`,
+    `t15`.`scope_as_of`,
+    `t15`.`ts` AS `a`,
     CASE
-      WHEN `t13`.`scope_end` IS NULL
-      THEN `t13`.`next_ts`
-      ELSE GREATEST(`t13`.`ts`, LEAST(COALESCE(`t13`.`next_ts`, `t13`.`scope_end`), `t13`.`scope_end`))
+      WHEN `t15`.`scope_end` IS NULL
+      THEN `t15`.`next_ts`
+      ELSE GREATEST(`t15`.`ts`, LEAST(COALESCE(`t15`.`next_ts`, `t15`.`scope_end`), `t15`.`scope_end`))
     END AS `e`
-  FROM `t12` AS `t13`
+  FROM `t12` AS `t15`
   WHERE
-    `t13`.`type` = 'enter'
+    `t15`.`type` = 'enter'
 )
 SELECT
-  `t86`.`session_id`,
-  `t86`.`r0__impression_pv`,
-  `t86`.`r0__enter_pv`,
-  `t86`.`r0__comment_pv`,
-  `t86`.`r0__negative_pv`,
-  `t86`.`r0__impression_uv`,
-  `t86`.`r0__enter_uv`,
-  `t86`.`r0__comment_uv`,
-  `t86`.`r0__share_uv`,
-  `t86`.`r0__interact_uv`,
-  `t86`.`r0__follow_uv`,
-  `t86`.`r0__fans_club_uv`,
-  `t86`.`r0__product_impression_uv`,
-  `t86`.`r0__product_click_uv`,
-  `t86`.`r0__enter_pv_natural`,
-  `t86`.`r0__enter_pv_private`,
-  `t86`.`r0__enter_pv_paid`,
-  `t86`.`r0__created_orders`,
-  `t86`.`r0__ad_cost_fen`,
-  `t86`.`r0__watch_ms`,
-  `t86`.`r0__present_uv`,
-  `t86`.`r0__long_visits`,
-  `t86`.`r0__peak_online`,
-  `t86`.`r0__online_at_end`,
-  `t86`.`r0__orphan_leaves`,
-  `t86`.`r0__paid_orders`,
-  `t86`.`r0__pay_gmv_fen`,
-  `t86`.`r0__pay_items`,
-  `t86`.`r0__pay_uv`,
-  `t86`.`r0__ad_gmv_fen`,
-  `t86`.`r0__follower_pay_uv`,
-  `t86`.`r0__repeated_payments`,
-  `t86`.`r0__refund_fen`,
-  `t86`.`r0__refund_cut_fen`,
-  `t86`.`r0__unpaid_orders`
+  `t87`.`session_id`,
+  `t87`.`r0__impression_pv`,
+  `t87`.`r0__enter_pv`,
+  `t87`.`r0__comment_pv`,
+  `t87`.`r0__negative_pv`,
+  `t87`.`r0__enter_pv_natural`,
+  `t87`.`r0__enter_pv_private`,
+  `t87`.`r0__enter_pv_paid`,
+  `t87`.`r0__ad_cost_fen`,
+  `t87`.`r0__impression_uv`,
+  `t87`.`r0__enter_uv`,
+  `t87`.`r0__comment_uv`,
+  `t87`.`r0__share_uv`,
+  `t87`.`r0__interact_uv`,
+  `t87`.`r0__follow_uv`,
+  `t87`.`r0__fans_club_uv`,
+  `t87`.`r0__product_impression_uv`,
+  `t87`.`r0__product_click_uv`,
+  `t87`.`r0__watch_ms`,
+  `t87`.`r0__present_uv`,
+  `t87`.`r0__long_visits`,
+  `t87`.`r0__peak_online`,
+  `t87`.`r0__online_at_end`,
+  `t87`.`r0__orphan_leaves`,
+  `t87`.`r0__paid_orders`,
+  `t87`.`r0__pay_gmv_fen`,
+  `t87`.`r0__pay_items`,
+  `t87`.`r0__pay_uv`,
+  `t87`.`r0__ad_gmv_fen`,
+  `t87`.`r0__follower_pay_uv`,
+  `t87`.`r0__repeated_payments`,
+  `t87`.`r0__refund_fen`,
+  `t87`.`r0__refund_cut_fen`,
+  `t87`.`r0__created_orders`,
+  `t87`.`r0__unpaid_orders`
 FROM (
   SELECT
-    `t85`.`session_id`,
-    `t85`.`r0__impression_pv`,
-    `t85`.`r0__enter_pv`,
-    `t85`.`r0__comment_pv`,
-    `t85`.`r0__negative_pv`,
-    `t85`.`r0__impression_uv`,
-    `t85`.`r0__enter_uv`,
-    `t85`.`r0__comment_uv`,
-    `t85`.`r0__share_uv`,
-    `t85`.`r0__interact_uv`,
-    `t85`.`r0__follow_uv`,
-    `t85`.`r0__fans_club_uv`,
-    `t85`.`r0__product_impression_uv`,
-    `t85`.`r0__product_click_uv`,
-    `t85`.`r0__enter_pv_natural`,
-    `t85`.`r0__enter_pv_private`,
-    `t85`.`r0__enter_pv_paid`,
-    `t85`.`r0__created_orders`,
-    `t85`.`r0__ad_cost_fen`,
-    `t85`.`r0__watch_ms`,
-    `t85`.`r0__present_uv`,
-    `t85`.`r0__long_visits`,
-    `t85`.`r0__peak_online`,
-    `t85`.`r0__online_at_end`,
-    `t85`.`r0__orphan_leaves`,
-    `t85`.`r0__paid_orders`,
-    `t85`.`r0__pay_gmv_fen`,
-    `t85`.`r0__pay_items`,
-    `t85`.`r0__pay_uv`,
-    `t85`.`r0__ad_gmv_fen`,
-    `t85`.`r0__follower_pay_uv`,
-    `t85`.`r0__repeated_payments`,
-    `t85`.`r0__refund_fen`,
-    `t85`.`r0__refund_cut_fen`,
-    `t52`.`_sid7`,
-    `t52`.`r0__unpaid_orders`
+    `t86`.`session_id`,
+    `t86`.`r0__impression_pv`,
+    `t86`.`r0__enter_pv`,
+    `t86`.`r0__comment_pv`,
+    `t86`.`r0__negative_pv`,
+    `t86`.`r0__enter_pv_natural`,
+    `t86`.`r0__enter_pv_private`,
+    `t86`.`r0__enter_pv_paid`,
+    `t86`.`r0__ad_cost_fen`,
+    `t86`.`r0__impression_uv`,
+    `t86`.`r0__enter_uv`,
+    `t86`.`r0__comment_uv`,
+    `t86`.`r0__share_uv`,
+    `t86`.`r0__interact_uv`,
+    `t86`.`r0__follow_uv`,
+    `t86`.`r0__fans_club_uv`,
+    `t86`.`r0__product_impression_uv`,
+    `t86`.`r0__product_click_uv`,
+    `t86`.`r0__watch_ms`,
+    `t86`.`r0__present_uv`,
+    `t86`.`r0__long_visits`,
+    `t86`.`r0__peak_online`,
+    `t86`.`r0__online_at_end`,
+    `t86`.`r0__orphan_leaves`,
+    `t86`.`r0__paid_orders`,
+    `t86`.`r0__pay_gmv_fen`,
+    `t86`.`r0__pay_items`,
+    `t86`.`r0__pay_uv`,
+    `t86`.`r0__ad_gmv_fen`,
+    `t86`.`r0__follower_pay_uv`,
+    `t86`.`r0__repeated_payments`,
+    `t86`.`r0__refund_fen`,
+    `t86`.`r0__refund_cut_fen`,
+    `t53`.`_sid7`,
+    `t53`.`r0__created_orders`,
+    `t53`.`r0__unpaid_orders`
   FROM (
     SELECT
-      `t83`.`session_id`,
-      `t83`.`r0__impression_pv`,
-      `t83`.`r0__enter_pv`,
-      `t83`.`r0__comment_pv`,
-      `t83`.`r0__negative_pv`,
-      `t83`.`r0__impression_uv`,
-      `t83`.`r0__enter_uv`,
-      `t83`.`r0__comment_uv`,
-      `t83`.`r0__share_uv`,
-      `t83`.`r0__interact_uv`,
-      `t83`.`r0__follow_uv`,
-      `t83`.`r0__fans_club_uv`,
-      `t83`.`r0__product_impression_uv`,
-      `t83`.`r0__product_click_uv`,
-      `t83`.`r0__enter_pv_natural`,
-      `t83`.`r0__enter_pv_private`,
-      `t83`.`r0__enter_pv_paid`,
-      `t83`.`r0__created_orders`,
-      `t83`.`r0__ad_cost_fen`,
-      `t83`.`r0__watch_ms`,
-      `t83`.`r0__present_uv`,
-      `t83`.`r0__long_visits`,
-      `t83`.`r0__peak_online`,
-      `t83`.`r0__online_at_end`,
-      `t83`.`r0__orphan_leaves`,
-      `t83`.`r0__paid_orders`,
-      `t83`.`r0__pay_gmv_fen`,
-      `t83`.`r0__pay_items`,
-      `t83`.`r0__pay_uv`,
-      `t83`.`r0__ad_gmv_fen`,
-      `t83`.`r0__follower_pay_uv`,
-      `t83`.`r0__repeated_payments`,
-      `t83`.`r0__refund_fen`,
-      `t83`.`r0__refund_cut_fen`
+      `t84`.`session_id`,
+      `t84`.`r0__impression_pv`,
+      `t84`.`r0__enter_pv`,
+      `t84`.`r0__comment_pv`,
+      `t84`.`r0__negative_pv`,
+      `t84`.`r0__enter_pv_natural`,
+      `t84`.`r0__enter_pv_private`,
+      `t84`.`r0__enter_pv_paid`,
+      `t84`.`r0__ad_cost_fen`,
+      `t84`.`r0__impression_uv`,
+      `t84`.`r0__enter_uv`,
+      `t84`.`r0__comment_uv`,
+      `t84`.`r0__share_uv`,
+      `t84`.`r0__interact_uv`,
+      `t84`.`r0__follow_uv`,
+      `t84`.`r0__fans_club_uv`,
+      `t84`.`r0__product_impression_uv`,
+      `t84`.`r0__product_click_uv`,
+      `t84`.`r0__watch_ms`,
+      `t84`.`r0__present_uv`,
+      `t84`.`r0__long_visits`,
+      `t84`.`r0__peak_online`,
+      `t84`.`r0__online_at_end`,
+      `t84`.`r0__orphan_leaves`,
+      `t84`.`r0__paid_orders`,
+      `t84`.`r0__pay_gmv_fen`,
+      `t84`.`r0__pay_items`,
+      `t84`.`r0__pay_uv`,
+      `t84`.`r0__ad_gmv_fen`,
+      `t84`.`r0__follower_pay_uv`,
+      `t84`.`r0__repeated_payments`,
+      `t84`.`r0__refund_fen`,
+      `t84`.`r0__refund_cut_fen`
     FROM (
       SELECT
-        `t82`.`session_id`,
-        `t82`.`r0__impression_pv`,
-        `t82`.`r0__enter_pv`,
-        `t82`.`r0__comment_pv`,
-        `t82`.`r0__negative_pv`,
-        `t82`.`r0__impression_uv`,
-        `t82`.`r0__enter_uv`,
-        `t82`.`r0__comment_uv`,
-        `t82`.`r0__share_uv`,
-        `t82`.`r0__interact_uv`,
-        `t82`.`r0__follow_uv`,
-        `t82`.`r0__fans_club_uv`,
-        `t82`.`r0__product_impression_uv`,
-        `t82`.`r0__product_click_uv`,
-        `t82`.`r0__enter_pv_natural`,
-        `t82`.`r0__enter_pv_private`,
-        `t82`.`r0__enter_pv_paid`,
-        `t82`.`r0__created_orders`,
-        `t82`.`r0__ad_cost_fen`,
-        `t82`.`r0__watch_ms`,
-        `t82`.`r0__present_uv`,
-        `t82`.`r0__long_visits`,
-        `t82`.`r0__peak_online`,
-        `t82`.`r0__online_at_end`,
-        `t82`.`r0__orphan_leaves`,
-        `t82`.`r0__paid_orders`,
-        `t82`.`r0__pay_gmv_fen`,
-        `t82`.`r0__pay_items`,
-        `t82`.`r0__pay_uv`,
-        `t82`.`r0__ad_gmv_fen`,
-        `t82`.`r0__follower_pay_uv`,
-        `t82`.`r0__repeated_payments`,
+        `t83`.`session_id`,
+        `t83`.`r0__impression_pv`,
+        `t83`.`r0__enter_pv`,
+        `t83`.`r0__comment_pv`,
+        `t83`.`r0__negative_pv`,
+        `t83`.`r0__enter_pv_natural`,
+        `t83`.`r0__enter_pv_private`,
+        `t83`.`r0__enter_pv_paid`,
+        `t83`.`r0__ad_cost_fen`,
+        `t83`.`r0__impression_uv`,
+        `t83`.`r0__enter_uv`,
+        `t83`.`r0__comment_uv`,
+        `t83`.`r0__share_uv`,
+        `t83`.`r0__interact_uv`,
+        `t83`.`r0__follow_uv`,
+        `t83`.`r0__fans_club_uv`,
+        `t83`.`r0__product_impression_uv`,
+        `t83`.`r0__product_click_uv`,
+        `t83`.`r0__watch_ms`,
+        `t83`.`r0__present_uv`,
+        `t83`.`r0__long_visits`,
+        `t83`.`r0__peak_online`,
+        `t83`.`r0__online_at_end`,
+        `t83`.`r0__orphan_leaves`,
+        `t83`.`r0__paid_orders`,
+        `t83`.`r0__pay_gmv_fen`,
+        `t83`.`r0__pay_items`,
+        `t83`.`r0__pay_uv`,
+        `t83`.`r0__ad_gmv_fen`,
+        `t83`.`r0__follower_pay_uv`,
+        `t83`.`r0__repeated_payments`,
         `t67`.`_sid6`,
         `t67`.`r0__refund_fen`,
         `t67`.`r0__refund_cut_fen`
       FROM (
         SELECT
-          `t80`.`session_id`,
-          `t80`.`r0__impression_pv`,
-          `t80`.`r0__enter_pv`,
-          `t80`.`r0__comment_pv`,
-          `t80`.`r0__negative_pv`,
-          `t80`.`r0__impression_uv`,
-          `t80`.`r0__enter_uv`,
-          `t80`.`r0__comment_uv`,
-          `t80`.`r0__share_uv`,
-          `t80`.`r0__interact_uv`,
-          `t80`.`r0__follow_uv`,
-          `t80`.`r0__fans_club_uv`,
-          `t80`.`r0__product_impression_uv`,
-          `t80`.`r0__product_click_uv`,
-          `t80`.`r0__enter_pv_natural`,
-          `t80`.`r0__enter_pv_private`,
-          `t80`.`r0__enter_pv_paid`,
-          `t80`.`r0__created_orders`,
-          `t80`.`r0__ad_cost_fen`,
-          `t80`.`r0__watch_ms`,
-          `t80`.`r0__present_uv`,
-          `t80`.`r0__long_visits`,
-          `t80`.`r0__peak_online`,
-          `t80`.`r0__online_at_end`,
-          `t80`.`r0__orphan_leaves`,
-          `t80`.`r0__paid_orders`,
-          `t80`.`r0__pay_gmv_fen`,
-          `t80`.`r0__pay_items`,
-          `t80`.`r0__pay_uv`,
-          `t80`.`r0__ad_gmv_fen`,
-          `t80`.`r0__follower_pay_uv`,
-          `t80`.`r0__repeated_payments`
+          `t81`.`session_id`,
+          `t81`.`r0__impression_pv`,
+          `t81`.`r0__enter_pv`,
+          `t81`.`r0__comment_pv`,
+          `t81`.`r0__negative_pv`,
+          `t81`.`r0__enter_pv_natural`,
+          `t81`.`r0__enter_pv_private`,
+          `t81`.`r0__enter_pv_paid`,
+          `t81`.`r0__ad_cost_fen`,
+          `t81`.`r0__impression_uv`,
+          `t81`.`r0__enter_uv`,
+          `t81`.`r0__comment_uv`,
+          `t81`.`r0__share_uv`,
+          `t81`.`r0__interact_uv`,
+          `t81`.`r0__follow_uv`,
+          `t81`.`r0__fans_club_uv`,
+          `t81`.`r0__product_impression_uv`,
+          `t81`.`r0__product_click_uv`,
+          `t81`.`r0__watch_ms`,
+          `t81`.`r0__present_uv`,
+          `t81`.`r0__long_visits`,
+          `t81`.`r0__peak_online`,
+          `t81`.`r0__online_at_end`,
+          `t81`.`r0__orphan_leaves`,
+          `t81`.`r0__paid_orders`,
+          `t81`.`r0__pay_gmv_fen`,
+          `t81`.`r0__pay_items`,
+          `t81`.`r0__pay_uv`,
+          `t81`.`r0__ad_gmv_fen`,
+          `t81`.`r0__follower_pay_uv`,
+          `t81`.`r0__repeated_payments`
         FROM (
           SELECT
-            `t79`.`session_id`,
-            `t79`.`r0__impression_pv`,
-            `t79`.`r0__enter_pv`,
-            `t79`.`r0__comment_pv`,
-            `t79`.`r0__negative_pv`,
-            `t79`.`r0__impression_uv`,
-            `t79`.`r0__enter_uv`,
-            `t79`.`r0__comment_uv`,
-            `t79`.`r0__share_uv`,
-            `t79`.`r0__interact_uv`,
-            `t79`.`r0__follow_uv`,
-            `t79`.`r0__fans_club_uv`,
-            `t79`.`r0__product_impression_uv`,
-            `t79`.`r0__product_click_uv`,
-            `t79`.`r0__enter_pv_natural`,
-            `t79`.`r0__enter_pv_private`,
-            `t79`.`r0__enter_pv_paid`,
-            `t79`.`r0__created_orders`,
-            `t79`.`r0__ad_cost_fen`,
-            `t79`.`r0__watch_ms`,
-            `t79`.`r0__present_uv`,
-            `t79`.`r0__long_visits`,
-            `t79`.`r0__peak_online`,
-            `t79`.`r0__online_at_end`,
-            `t79`.`r0__orphan_leaves`,
-            `t79`.`r0__paid_orders`,
-            `t79`.`r0__pay_gmv_fen`,
-            `t79`.`r0__pay_items`,
-            `t79`.`r0__pay_uv`,
-            `t79`.`r0__ad_gmv_fen`,
-            `t79`.`r0__follower_pay_uv`,
-            `t38`.`_sid5`,
-            `t38`.`r0__repeated_payments`
+            `t80`.`session_id`,
+            `t80`.`r0__impression_pv`,
+            `t80`.`r0__enter_pv`,
+            `t80`.`r0__comment_pv`,
+            `t80`.`r0__negative_pv`,
+            `t80`.`r0__enter_pv_natural`,
+            `t80`.`r0__enter_pv_private`,
+            `t80`.`r0__enter_pv_paid`,
+            `t80`.`r0__ad_cost_fen`,
+            `t80`.`r0__impression_uv`,
+            `t80`.`r0__enter_uv`,
+            `t80`.`r0__comment_uv`,
+            `t80`.`r0__share_uv`,
+            `t80`.`r0__interact_uv`,
+            `t80`.`r0__follow_uv`,
+            `t80`.`r0__fans_club_uv`,
+            `t80`.`r0__product_impression_uv`,
+            `t80`.`r0__product_click_uv`,
+            `t80`.`r0__watch_ms`,
+            `t80`.`r0__present_uv`,
+            `t80`.`r0__long_visits`,
+            `t80`.`r0__peak_online`,
+            `t80`.`r0__online_at_end`,
+            `t80`.`r0__orphan_leaves`,
+            `t80`.`r0__paid_orders`,
+            `t80`.`r0__pay_gmv_fen`,
+            `t80`.`r0__pay_items`,
+            `t80`.`r0__pay_uv`,
+            `t80`.`r0__ad_gmv_fen`,
+            `t80`.`r0__follower_pay_uv`,
+            `t37`.`_sid5`,
+            `t37`.`r0__repeated_payments`
           FROM (
             SELECT
-              `t77`.`session_id`,
-              `t77`.`r0__impression_pv`,
-              `t77`.`r0__enter_pv`,
-              `t77`.`r0__comment_pv`,
-              `t77`.`r0__negative_pv`,
-              `t77`.`r0__impression_uv`,
-              `t77`.`r0__enter_uv`,
-              `t77`.`r0__comment_uv`,
-              `t77`.`r0__share_uv`,
-              `t77`.`r0__interact_uv`,
-              `t77`.`r0__follow_uv`,
-              `t77`.`r0__fans_club_uv`,
-              `t77`.`r0__product_impression_uv`,
-              `t77`.`r0__product_click_uv`,
-              `t77`.`r0__enter_pv_natural`,
-              `t77`.`r0__enter_pv_private`,
-              `t77`.`r0__enter_pv_paid`,
-              `t77`.`r0__created_orders`,
-              `t77`.`r0__ad_cost_fen`,
-              `t77`.`r0__watch_ms`,
-              `t77`.`r0__present_uv`,
-              `t77`.`r0__long_visits`,
-              `t77`.`r0__peak_online`,
-              `t77`.`r0__online_at_end`,
-              `t77`.`r0__orphan_leaves`,
-              `t77`.`r0__paid_orders`,
-              `t77`.`r0__pay_gmv_fen`,
-              `t77`.`r0__pay_items`,
-              `t77`.`r0__pay_uv`,
-              `t77`.`r0__ad_gmv_fen`,
-              `t77`.`r0__follower_pay_uv`
+              `t78`.`session_id`,
+              `t78`.`r0__impression_pv`,
+              `t78`.`r0__enter_pv`,
+              `t78`.`r0__comment_pv`,
+              `t78`.`r0__negative_pv`,
+              `t78`.`r0__enter_pv_natural`,
+              `t78`.`r0__enter_pv_private`,
+              `t78`.`r0__enter_pv_paid`,
+              `t78`.`r0__ad_cost_fen`,
+              `t78`.`r0__impression_uv`,
+              `t78`.`r0__enter_uv`,
+              `t78`.`r0__comment_uv`,
+              `t78`.`r0__share_uv`,
+              `t78`.`r0__interact_uv`,
+              `t78`.`r0__follow_uv`,
+              `t78`.`r0__fans_club_uv`,
+              `t78`.`r0__product_impression_uv`,
+              `t78`.`r0__product_click_uv`,
+              `t78`.`r0__watch_ms`,
+              `t78`.`r0__present_uv`,
+              `t78`.`r0__long_visits`,
+              `t78`.`r0__peak_online`,
+              `t78`.`r0__online_at_end`,
+              `t78`.`r0__orphan_leaves`,
+              `t78`.`r0__paid_orders`,
+              `t78`.`r0__pay_gmv_fen`,
+              `t78`.`r0__pay_items`,
+              `t78`.`r0__pay_uv`,
+              `t78`.`r0__ad_gmv_fen`,
+              `t78`.`r0__follower_pay_uv`
             FROM (
               SELECT
-                `t76`.`session_id`,
-                `t76`.`r0__impression_pv`,
-                `t76`.`r0__enter_pv`,
-                `t76`.`r0__comment_pv`,
-                `t76`.`r0__negative_pv`,
-                `t76`.`r0__impression_uv`,
-                `t76`.`r0__enter_uv`,
-                `t76`.`r0__comment_uv`,
-                `t76`.`r0__share_uv`,
-                `t76`.`r0__interact_uv`,
-                `t76`.`r0__follow_uv`,
-                `t76`.`r0__fans_club_uv`,
-                `t76`.`r0__product_impression_uv`,
-                `t76`.`r0__product_click_uv`,
-                `t76`.`r0__enter_pv_natural`,
-                `t76`.`r0__enter_pv_private`,
-                `t76`.`r0__enter_pv_paid`,
-                `t76`.`r0__created_orders`,
-                `t76`.`r0__ad_cost_fen`,
-                `t76`.`r0__watch_ms`,
-                `t76`.`r0__present_uv`,
-                `t76`.`r0__long_visits`,
-                `t76`.`r0__peak_online`,
-                `t76`.`r0__online_at_end`,
-                `t76`.`r0__orphan_leaves`,
+                `t77`.`session_id`,
+                `t77`.`r0__impression_pv`,
+                `t77`.`r0__enter_pv`,
+                `t77`.`r0__comment_pv`,
+                `t77`.`r0__negative_pv`,
+                `t77`.`r0__enter_pv_natural`,
+                `t77`.`r0__enter_pv_private`,
+                `t77`.`r0__enter_pv_paid`,
+                `t77`.`r0__ad_cost_fen`,
+                `t77`.`r0__impression_uv`,
+                `t77`.`r0__enter_uv`,
+                `t77`.`r0__comment_uv`,
+                `t77`.`r0__share_uv`,
+                `t77`.`r0__interact_uv`,
+                `t77`.`r0__follow_uv`,
+                `t77`.`r0__fans_club_uv`,
+                `t77`.`r0__product_impression_uv`,
+                `t77`.`r0__product_click_uv`,
+                `t77`.`r0__watch_ms`,
+                `t77`.`r0__present_uv`,
+                `t77`.`r0__long_visits`,
+                `t77`.`r0__peak_online`,
+                `t77`.`r0__online_at_end`,
+                `t77`.`r0__orphan_leaves`,
                 `t72`.`_sid4`,
                 `t72`.`r0__paid_orders`,
                 `t72`.`r0__pay_gmv_fen`,
@@ -409,204 +403,196 @@ FROM (
                 `t72`.`r0__follower_pay_uv`
               FROM (
                 SELECT
-                  `t74`.`session_id`,
-                  `t74`.`r0__impression_pv`,
-                  `t74`.`r0__enter_pv`,
-                  `t74`.`r0__comment_pv`,
-                  `t74`.`r0__negative_pv`,
-                  `t74`.`r0__impression_uv`,
-                  `t74`.`r0__enter_uv`,
-                  `t74`.`r0__comment_uv`,
-                  `t74`.`r0__share_uv`,
-                  `t74`.`r0__interact_uv`,
-                  `t74`.`r0__follow_uv`,
-                  `t74`.`r0__fans_club_uv`,
-                  `t74`.`r0__product_impression_uv`,
-                  `t74`.`r0__product_click_uv`,
-                  `t74`.`r0__enter_pv_natural`,
-                  `t74`.`r0__enter_pv_private`,
-                  `t74`.`r0__enter_pv_paid`,
-                  `t74`.`r0__created_orders`,
-                  `t74`.`r0__ad_cost_fen`,
-                  `t74`.`r0__watch_ms`,
-                  `t74`.`r0__present_uv`,
-                  `t74`.`r0__long_visits`,
-                  `t74`.`r0__peak_online`,
-                  `t74`.`r0__online_at_end`,
-                  `t74`.`r0__orphan_leaves`
+                  `t75`.`session_id`,
+                  `t75`.`r0__impression_pv`,
+                  `t75`.`r0__enter_pv`,
+                  `t75`.`r0__comment_pv`,
+                  `t75`.`r0__negative_pv`,
+                  `t75`.`r0__enter_pv_natural`,
+                  `t75`.`r0__enter_pv_private`,
+                  `t75`.`r0__enter_pv_paid`,
+                  `t75`.`r0__ad_cost_fen`,
+                  `t75`.`r0__impression_uv`,
+                  `t75`.`r0__enter_uv`,
+                  `t75`.`r0__comment_uv`,
+                  `t75`.`r0__share_uv`,
+                  `t75`.`r0__interact_uv`,
+                  `t75`.`r0__follow_uv`,
+                  `t75`.`r0__fans_club_uv`,
+                  `t75`.`r0__product_impression_uv`,
+                  `t75`.`r0__product_click_uv`,
+                  `t75`.`r0__watch_ms`,
+                  `t75`.`r0__present_uv`,
+                  `t75`.`r0__long_visits`,
+                  `t75`.`r0__peak_online`,
+                  `t75`.`r0__online_at_end`,
+                  `t75`.`r0__orphan_leaves`
                 FROM (
                   SELECT
-                    `t73`.`session_id`,
-                    `t73`.`r0__impression_pv`,
-                    `t73`.`r0__enter_pv`,
-                    `t73`.`r0__comment_pv`,
-                    `t73`.`r0__negative_pv`,
-                    `t73`.`r0__impression_uv`,
-                    `t73`.`r0__enter_uv`,
-                    `t73`.`r0__comment_uv`,
-                    `t73`.`r0__share_uv`,
-                    `t73`.`r0__interact_uv`,
-                    `t73`.`r0__follow_uv`,
-                    `t73`.`r0__fans_club_uv`,
-                    `t73`.`r0__product_impression_uv`,
-                    `t73`.`r0__product_click_uv`,
-                    `t73`.`r0__enter_pv_natural`,
-                    `t73`.`r0__enter_pv_private`,
-                    `t73`.`r0__enter_pv_paid`,
-                    `t73`.`r0__created_orders`,
-                    `t73`.`r0__ad_cost_fen`,
-                    `t73`.`r0__watch_ms`,
-                    `t73`.`r0__present_uv`,
-                    `t73`.`r0__long_visits`,
-                    `t73`.`r0__peak_online`,
-                    `t73`.`r0__online_at_end`,
-                    `t41`.`_sid3`,
-                    `t41`.`r0__orphan_leaves`
+                    `t74`.`session_id`,
+                    `t74`.`r0__impression_pv`,
+                    `t74`.`r0__enter_pv`,
+                    `t74`.`r0__comment_pv`,
+                    `t74`.`r0__negative_pv`,
+                    `t74`.`r0__enter_pv_natural`,
+                    `t74`.`r0__enter_pv_private`,
+                    `t74`.`r0__enter_pv_paid`,
+                    `t74`.`r0__ad_cost_fen`,
+                    `t74`.`r0__impression_uv`,
+                    `t74`.`r0__enter_uv`,
+                    `t74`.`r0__comment_uv`,
+                    `t74`.`r0__share_uv`,
+                    `t74`.`r0__interact_uv`,
+                    `t74`.`r0__follow_uv`,
+                    `t74`.`r0__fans_club_uv`,
+                    `t74`.`r0__product_impression_uv`,
+                    `t74`.`r0__product_click_uv`,
+                    `t74`.`r0__watch_ms`,
+                    `t74`.`r0__present_uv`,
+                    `t74`.`r0__long_visits`,
+                    `t74`.`r0__peak_online`,
+                    `t74`.`r0__online_at_end`,
+                    `t40`.`_sid3`,
+                    `t40`.`r0__orphan_leaves`
                   FROM (
                     SELECT
-                      `t69`.`session_id`,
-                      `t69`.`r0__impression_pv`,
-                      `t69`.`r0__enter_pv`,
-                      `t69`.`r0__comment_pv`,
-                      `t69`.`r0__negative_pv`,
-                      `t69`.`r0__impression_uv`,
-                      `t69`.`r0__enter_uv`,
-                      `t69`.`r0__comment_uv`,
-                      `t69`.`r0__share_uv`,
-                      `t69`.`r0__interact_uv`,
-                      `t69`.`r0__follow_uv`,
-                      `t69`.`r0__fans_club_uv`,
-                      `t69`.`r0__product_impression_uv`,
-                      `t69`.`r0__product_click_uv`,
-                      `t69`.`r0__enter_pv_natural`,
-                      `t69`.`r0__enter_pv_private`,
-                      `t69`.`r0__enter_pv_paid`,
-                      `t69`.`r0__created_orders`,
-                      `t69`.`r0__ad_cost_fen`,
-                      `t69`.`r0__watch_ms`,
-                      `t69`.`r0__present_uv`,
-                      `t69`.`r0__long_visits`,
-                      `t69`.`r0__peak_online`,
-                      `t69`.`r0__online_at_end`
+                      `t71`.`session_id`,
+                      `t71`.`r0__impression_pv`,
+                      `t71`.`r0__enter_pv`,
+                      `t71`.`r0__comment_pv`,
+                      `t71`.`r0__negative_pv`,
+                      `t71`.`r0__enter_pv_natural`,
+                      `t71`.`r0__enter_pv_private`,
+                      `t71`.`r0__enter_pv_paid`,
+                      `t71`.`r0__ad_cost_fen`,
+                      `t71`.`r0__impression_uv`,
+                      `t71`.`r0__enter_uv`,
+                      `t71`.`r0__comment_uv`,
+                      `t71`.`r0__share_uv`,
+                      `t71`.`r0__interact_uv`,
+                      `t71`.`r0__follow_uv`,
+                      `t71`.`r0__fans_club_uv`,
+                      `t71`.`r0__product_impression_uv`,
+                      `t71`.`r0__product_click_uv`,
+                      `t71`.`r0__watch_ms`,
+                      `t71`.`r0__present_uv`,
+                      `t71`.`r0__long_visits`,
+                      `t71`.`r0__peak_online`,
+                      `t71`.`r0__online_at_end`
                     FROM (
                       SELECT
-                        `t63`.`session_id`,
-                        `t63`.`r0__impression_pv`,
-                        `t63`.`r0__enter_pv`,
-                        `t63`.`r0__comment_pv`,
-                        `t63`.`r0__negative_pv`,
-                        `t63`.`r0__impression_uv`,
-                        `t63`.`r0__enter_uv`,
-                        `t63`.`r0__comment_uv`,
-                        `t63`.`r0__share_uv`,
-                        `t63`.`r0__interact_uv`,
-                        `t63`.`r0__follow_uv`,
-                        `t63`.`r0__fans_club_uv`,
-                        `t63`.`r0__product_impression_uv`,
-                        `t63`.`r0__product_click_uv`,
-                        `t63`.`r0__enter_pv_natural`,
-                        `t63`.`r0__enter_pv_private`,
-                        `t63`.`r0__enter_pv_paid`,
-                        `t63`.`r0__created_orders`,
-                        `t63`.`r0__ad_cost_fen`,
-                        `t63`.`r0__watch_ms`,
-                        `t63`.`r0__present_uv`,
-                        `t63`.`r0__long_visits`,
-                        `t66`.`_sid2`,
-                        `t66`.`r0__peak_online`,
-                        `t66`.`r0__online_at_end`
+                        `t64`.`session_id`,
+                        `t64`.`r0__impression_pv`,
+                        `t64`.`r0__enter_pv`,
+                        `t64`.`r0__comment_pv`,
+                        `t64`.`r0__negative_pv`,
+                        `t64`.`r0__enter_pv_natural`,
+                        `t64`.`r0__enter_pv_private`,
+                        `t64`.`r0__enter_pv_paid`,
+                        `t64`.`r0__ad_cost_fen`,
+                        `t64`.`r0__impression_uv`,
+                        `t64`.`r0__enter_uv`,
+                        `t64`.`r0__comment_uv`,
+                        `t64`.`r0__share_uv`,
+                        `t64`.`r0__interact_uv`,
+                        `t64`.`r0__follow_uv`,
+                        `t64`.`r0__fans_club_uv`,
+                        `t64`.`r0__product_impression_uv`,
+                        `t64`.`r0__product_click_uv`,
+                        `t64`.`r0__watch_ms`,
+                        `t64`.`r0__present_uv`,
+                        `t64`.`r0__long_visits`,
+                        `t68`.`_sid2`,
+                        `t68`.`r0__peak_online`,
+                        `t68`.`r0__online_at_end`
                       FROM (
                         SELECT
-                          `t58`.`session_id`,
-                          `t58`.`r0__impression_pv`,
-                          `t58`.`r0__enter_pv`,
-                          `t58`.`r0__comment_pv`,
-                          `t58`.`r0__negative_pv`,
-                          `t58`.`r0__impression_uv`,
-                          `t58`.`r0__enter_uv`,
-                          `t58`.`r0__comment_uv`,
-                          `t58`.`r0__share_uv`,
-                          `t58`.`r0__interact_uv`,
-                          `t58`.`r0__follow_uv`,
-                          `t58`.`r0__fans_club_uv`,
-                          `t58`.`r0__product_impression_uv`,
-                          `t58`.`r0__product_click_uv`,
-                          `t58`.`r0__enter_pv_natural`,
-                          `t58`.`r0__enter_pv_private`,
-                          `t58`.`r0__enter_pv_paid`,
-                          `t58`.`r0__created_orders`,
-                          `t58`.`r0__ad_cost_fen`,
-                          `t58`.`r0__watch_ms`,
-                          `t58`.`r0__present_uv`,
-                          `t58`.`r0__long_visits`
+                          `t60`.`session_id`,
+                          `t60`.`r0__impression_pv`,
+                          `t60`.`r0__enter_pv`,
+                          `t60`.`r0__comment_pv`,
+                          `t60`.`r0__negative_pv`,
+                          `t60`.`r0__enter_pv_natural`,
+                          `t60`.`r0__enter_pv_private`,
+                          `t60`.`r0__enter_pv_paid`,
+                          `t60`.`r0__ad_cost_fen`,
+                          `t60`.`r0__impression_uv`,
+                          `t60`.`r0__enter_uv`,
+                          `t60`.`r0__comment_uv`,
+                          `t60`.`r0__share_uv`,
+                          `t60`.`r0__interact_uv`,
+                          `t60`.`r0__follow_uv`,
+                          `t60`.`r0__fans_club_uv`,
+                          `t60`.`r0__product_impression_uv`,
+                          `t60`.`r0__product_click_uv`,
+                          `t60`.`r0__watch_ms`,
+                          `t60`.`r0__present_uv`,
+                          `t60`.`r0__long_visits`
                         FROM (
                           SELECT
-                            `t42`.`session_id`,
-                            `t42`.`r0__impression_pv`,
-                            `t42`.`r0__enter_pv`,
-                            `t42`.`r0__comment_pv`,
-                            `t42`.`r0__negative_pv`,
-                            `t42`.`r0__impression_uv`,
-                            `t42`.`r0__enter_uv`,
-                            `t42`.`r0__comment_uv`,
-                            `t42`.`r0__share_uv`,
-                            `t42`.`r0__interact_uv`,
-                            `t42`.`r0__follow_uv`,
-                            `t42`.`r0__fans_club_uv`,
-                            `t42`.`r0__product_impression_uv`,
-                            `t42`.`r0__product_click_uv`,
-                            `t42`.`r0__enter_pv_natural`,
-                            `t42`.`r0__enter_pv_private`,
-                            `t42`.`r0__enter_pv_paid`,
-                            `t42`.`r0__created_orders`,
-                            `t42`.`r0__ad_cost_fen`,
-                            `t55`.`_sid1`,
-                            `t55`.`r0__watch_ms`,
-                            `t55`.`r0__present_uv`,
-                            `t55`.`r0__long_visits`
+                            `t49`.`session_id`,
+                            `t49`.`r0__impression_pv`,
+                            `t49`.`r0__enter_pv`,
+                            `t49`.`r0__comment_pv`,
+                            `t49`.`r0__negative_pv`,
+                            `t49`.`r0__enter_pv_natural`,
+                            `t49`.`r0__enter_pv_private`,
+                            `t49`.`r0__enter_pv_paid`,
+                            `t49`.`r0__ad_cost_fen`,
+                            `t49`.`r0__impression_uv`,
+                            `t49`.`r0__enter_uv`,
+                            `t49`.`r0__comment_uv`,
+                            `t49`.`r0__share_uv`,
+                            `t49`.`r0__interact_uv`,
+                            `t49`.`r0__follow_uv`,
+                            `t49`.`r0__fans_club_uv`,
+                            `t49`.`r0__product_impression_uv`,
+                            `t49`.`r0__product_click_uv`,
+                            `t57`.`_sid1`,
+                            `t57`.`r0__watch_ms`,
+                            `t57`.`r0__present_uv`,
+                            `t57`.`r0__long_visits`
                           FROM (
                             SELECT
-                              `t33`.`session_id`,
-                              `t33`.`r0__impression_pv`,
-                              `t33`.`r0__enter_pv`,
-                              `t33`.`r0__comment_pv`,
-                              `t33`.`r0__negative_pv`,
-                              `t33`.`r0__impression_uv`,
-                              `t33`.`r0__enter_uv`,
-                              `t33`.`r0__comment_uv`,
-                              `t33`.`r0__share_uv`,
-                              `t33`.`r0__interact_uv`,
-                              `t33`.`r0__follow_uv`,
-                              `t33`.`r0__fans_club_uv`,
-                              `t33`.`r0__product_impression_uv`,
-                              `t33`.`r0__product_click_uv`,
-                              `t33`.`r0__enter_pv_natural`,
-                              `t33`.`r0__enter_pv_private`,
-                              `t33`.`r0__enter_pv_paid`,
-                              `t33`.`r0__created_orders`,
-                              `t33`.`r0__ad_cost_fen`
+                              `t44`.`session_id`,
+                              `t44`.`r0__impression_pv`,
+                              `t44`.`r0__enter_pv`,
+                              `t44`.`r0__comment_pv`,
+                              `t44`.`r0__negative_pv`,
+                              `t44`.`r0__enter_pv_natural`,
+                              `t44`.`r0__enter_pv_private`,
+                              `t44`.`r0__enter_pv_paid`,
+                              `t44`.`r0__ad_cost_fen`,
+                              `t44`.`r0__impression_uv`,
+                              `t44`.`r0__enter_uv`,
+                              `t44`.`r0__comment_uv`,
+                              `t44`.`r0__share_uv`,
+                              `t44`.`r0__interact_uv`,
+                              `t44`.`r0__follow_uv`,
+                              `t44`.`r0__fans_club_uv`,
+                              `t44`.`r0__product_impression_uv`,
+                              `t44`.`r0__product_click_uv`
                             FROM (
                               SELECT
-                                `t18`.`session_id`,
-                                `t18`.`r0__impression_pv`,
-                                `t18`.`r0__enter_pv`,
-                                `t18`.`r0__comment_pv`,
-                                `t18`.`r0__negative_pv`,
-                                `t18`.`r0__impression_uv`,
-                                `t18`.`r0__enter_uv`,
-                                `t18`.`r0__comment_uv`,
-                                `t18`.`r0__share_uv`,
-                                `t18`.`r0__interact_uv`,
-                                `t18`.`r0__follow_uv`,
-                                `t18`.`r0__fans_club_uv`,
-                                `t18`.`r0__product_impression_uv`,
-                                `t18`.`r0__product_click_uv`,
-                                `t24`.`_sid0`,
-                                `t24`.`r0__enter_pv_natural`,
-                                `t24`.`r0__enter_pv_private`,
-                                `t24`.`r0__enter_pv_paid`,
-                                `t24`.`r0__created_orders`,
-                                `t24`.`r0__ad_cost_fen`
+                                `t30`.`session_id`,
+                                `t30`.`r0__impression_pv`,
+                                `t30`.`r0__enter_pv`,
+                                `t30`.`r0__comment_pv`,
+                                `t30`.`r0__negative_pv`,
+                                `t30`.`r0__enter_pv_natural`,
+                                `t30`.`r0__enter_pv_private`,
+                                `t30`.`r0__enter_pv_paid`,
+                                `t30`.`r0__ad_cost_fen`,
+                                `t33`.`_sid0`,
+                                `t33`.`r0__impression_uv`,
+                                `t33`.`r0__enter_uv`,
+                                `t33`.`r0__comment_uv`,
+                                `t33`.`r0__share_uv`,
+                                `t33`.`r0__interact_uv`,
+                                `t33`.`r0__follow_uv`,
+                                `t33`.`r0__fans_club_uv`,
+                                `t33`.`r0__product_impression_uv`,
+                                `t33`.`r0__product_click_uv`
                               FROM (
                                 SELECT
                                   `t11`.`session_id`,
@@ -650,116 +636,107 @@ FROM (
                                     ),
                                     0
                                   ) AS `r0__negative_pv`,
-                                  COUNT(
-                                    IF((
-                                      `t11`.`_span` = 0
-                                    ) AND (
-                                      `t11`.`type` = 'impression'
-                                    ), `t11`.`user_id`, NULL)
-                                  ) AS `r0__impression_uv`,
-                                  COUNT(
-                                    IF((
-                                      `t11`.`_span` = 0
-                                    ) AND (
-                                      `t11`.`type` = 'enter'
-                                    ), `t11`.`user_id`, NULL)
-                                  ) AS `r0__enter_uv`,
-                                  COUNT(
-                                    IF((
-                                      `t11`.`_span` = 0
-                                    ) AND (
-                                      `t11`.`type` = 'comment'
-                                    ), `t11`.`user_id`, NULL)
-                                  ) AS `r0__comment_uv`,
-                                  COUNT(
-                                    IF((
-                                      `t11`.`_span` = 0
-                                    ) AND (
-                                      `t11`.`type` = 'share'
-                                    ), `t11`.`user_id`, NULL)
-                                  ) AS `r0__share_uv`,
-                                  COUNT(
-                                    DISTINCT IF(
-                                      (
-                                        `t11`.`_span` = 0
-                                      ) AND `t11`.`type` IN ('like', 'comment', 'share'),
-                                      `t11`.`user_id`,
-                                      NULL
-                                    )
-                                  ) AS `r0__interact_uv`,
-                                  COUNT(
-                                    IF((
-                                      `t11`.`_span` = 0
-                                    ) AND (
-                                      `t11`.`type` = 'follow'
-                                    ), `t11`.`user_id`, NULL)
-                                  ) AS `r0__follow_uv`,
-                                  COUNT(
-                                    IF(
-                                      (
+                                  COALESCE(
+                                    SUM(
+                                      IF(
+                                        (
+                                          `t11`.`_span` = 0
+                                        )
+                                        AND (
+                                          `t11`.`type` = 'enter'
+                                        )
+                                        AND (
+                                          CASE
+                                            WHEN `t11`.`source` IN ('follow', 'private_share', 'profile')
+                                            THEN 'private'
+                                            WHEN `t11`.`source` IN ('paid_fentiao', 'paid_jinniu')
+                                            THEN 'paid'
+                                            ELSE 'natural'
+                                          END = 'natural'
+                                        ),
+                                        `t11`.`n`,
+                                        NULL
+                                      )
+                                    ),
+                                    0
+                                  ) AS `r0__enter_pv_natural`,
+                                  COALESCE(
+                                    SUM(
+                                      IF(
+                                        (
+                                          `t11`.`_span` = 0
+                                        )
+                                        AND (
+                                          `t11`.`type` = 'enter'
+                                        )
+                                        AND (
+                                          CASE
+                                            WHEN `t11`.`source` IN ('follow', 'private_share', 'profile')
+                                            THEN 'private'
+                                            WHEN `t11`.`source` IN ('paid_fentiao', 'paid_jinniu')
+                                            THEN 'paid'
+                                            ELSE 'natural'
+                                          END = 'private'
+                                        ),
+                                        `t11`.`n`,
+                                        NULL
+                                      )
+                                    ),
+                                    0
+                                  ) AS `r0__enter_pv_private`,
+                                  COALESCE(
+                                    SUM(
+                                      IF(
+                                        (
+                                          `t11`.`_span` = 0
+                                        )
+                                        AND (
+                                          `t11`.`type` = 'enter'
+                                        )
+                                        AND (
+                                          CASE
+                                            WHEN `t11`.`source` IN ('follow', 'private_share', 'profile')
+                                            THEN 'private'
+                                            WHEN `t11`.`source` IN ('paid_fentiao', 'paid_jinniu')
+                                            THEN 'paid'
+                                            ELSE 'natural'
+                                          END = 'paid'
+                                        ),
+                                        `t11`.`n`,
+                                        NULL
+                                      )
+                                    ),
+                                    0
+                                  ) AS `r0__enter_pv_paid`,
+                                  COALESCE(
+                                    SUM(
+                                      IF((
                                         `t11`.`_span` = 0
                                       ) AND (
-                                        `t11`.`type` = 'fans_club_join'
-                                      ),
-                                      `t11`.`user_id`,
-                                      NULL
-                                    )
-                                  ) AS `r0__fans_club_uv`,
-                                  COUNT(
-                                    IF(
-                                      (
-                                        `t11`.`_span` = 0
-                                      ) AND (
-                                        `t11`.`type` = 'product_impression'
-                                      ),
-                                      `t11`.`user_id`,
-                                      NULL
-                                    )
-                                  ) AS `r0__product_impression_uv`,
-                                  COUNT(
-                                    IF(
-                                      (
-                                        `t11`.`_span` = 0
-                                      ) AND (
-                                        `t11`.`type` = 'product_click'
-                                      ),
-                                      `t11`.`user_id`,
-                                      NULL
-                                    )
-                                  ) AS `r0__product_click_uv`
+                                        `t11`.`type` = 'ad_spend'
+                                      ), `t11`.`amount`, NULL)
+                                    ),
+                                    0
+                                  ) AS `r0__ad_cost_fen`
                                 FROM (
                                   SELECT
-                                    `t1`.`session_id`,
-                                    `t1`.`_span`,
-                                    `t1`.`type`,
-                                    `t1`.`user_id`,
-                                    COUNT(*) AS `n`
+                                    `t6`.`session_id`,
+                                    `t6`.`_span`,
+                                    `t6`.`type`,
+                                    `t6`.`source`,
+                                    COUNT(*) AS `n`,
+                                    SUM(`t6`.`amount_fen`) AS `amount`
                                   FROM (
                                     SELECT
-                                      `t0`.`event_id`,
-                                      `t0`.`session_id`,
-                                      `t0`.`ts`,
+                                      's1' AS `session_id`,
                                       `t0`.`type`,
-                                      `t0`.`user_id`,
                                       `t0`.`source`,
-                                      `t0`.`is_follower`,
-                                      `t0`.`product_id`,
-                                      `t0`.`order_id`,
-                                      `t0`.`quantity`,
                                       `t0`.`amount_fen`,
-                                      `t0`.`channel`,
-                                      `t0`.`kind`,
-                                      `t0`.`text`,
-                                      `t0`.`extra`,
-                                      `t0`.`ingested_at`,
-                                      0 AS `scope_start`,
-                                      3600000 AS `scope_end`,
-                                      3600000 AS `scope_as_of`,
                                       0 AS `_span`
                                     FROM `live_events` AS `t0`
                                     WHERE
                                       `t0`.`session_id` = 's1' AND `t0`.`ts` <= 3600000
-                                  ) AS `t1`
+                                  ) AS `t6`
                                   GROUP BY
                                     1,
                                     2,
@@ -768,233 +745,305 @@ FROM (
                                 ) AS `t11`
                                 GROUP BY
                                   1
-                              ) AS `t18`
+                              ) AS `t30`
                               LEFT OUTER JOIN (
                                 SELECT
-                                  `t16`.`session_id` AS `_sid0`,
-                                  `t16`.`r0__enter_pv_natural`,
-                                  `t16`.`r0__enter_pv_private`,
-                                  `t16`.`r0__enter_pv_paid`,
-                                  `t16`.`r0__created_orders`,
-                                  `t16`.`r0__ad_cost_fen`
+                                  `t24`.`session_id` AS `_sid0`,
+                                  `t24`.`r0__impression_uv`,
+                                  `t24`.`r0__enter_uv`,
+                                  `t24`.`r0__comment_uv`,
+                                  `t24`.`r0__share_uv`,
+                                  `t24`.`r0__interact_uv`,
+                                  `t24`.`r0__follow_uv`,
+                                  `t24`.`r0__fans_club_uv`,
+                                  `t24`.`r0__product_impression_uv`,
+                                  `t24`.`r0__product_click_uv`
                                 FROM (
                                   SELECT
-                                    `t2`.`session_id`,
+                                    `t13`.`session_id`,
                                     COUNT(
                                       IF(
-                                        TRUE
-                                        AND (
-                                          `t2`.`type` = 'enter'
-                                        )
-                                        AND (
-                                          CASE
-                                            WHEN `t2`.`source` IN ('follow', 'private_share', 'profile')
-                                            THEN 'private'
-                                            WHEN `t2`.`source` IN ('paid_fentiao', 'paid_jinniu')
-                                            THEN 'paid'
-                                            ELSE 'natural'
-                                          END = 'natural'
+                                        (
+                                          `t13`.`_span` = 0
+                                        ) AND (
+                                          (
+                                            `t13`.`kinds` & 16
+                                          ) <> 0
                                         ),
-                                        `t2`.`event_id`,
+                                        `t13`.`user_id`,
                                         NULL
                                       )
-                                    ) AS `r0__enter_pv_natural`,
+                                    ) AS `r0__impression_uv`,
                                     COUNT(
                                       IF(
-                                        TRUE
-                                        AND (
-                                          `t2`.`type` = 'enter'
-                                        )
-                                        AND (
-                                          CASE
-                                            WHEN `t2`.`source` IN ('follow', 'private_share', 'profile')
-                                            THEN 'private'
-                                            WHEN `t2`.`source` IN ('paid_fentiao', 'paid_jinniu')
-                                            THEN 'paid'
-                                            ELSE 'natural'
-                                          END = 'private'
+                                        (
+                                          `t13`.`_span` = 0
+                                        ) AND (
+                                          (
+                                            `t13`.`kinds` & 2
+                                          ) <> 0
                                         ),
-                                        `t2`.`event_id`,
+                                        `t13`.`user_id`,
                                         NULL
                                       )
-                                    ) AS `r0__enter_pv_private`,
+                                    ) AS `r0__enter_uv`,
                                     COUNT(
                                       IF(
-                                        TRUE
-                                        AND (
-                                          `t2`.`type` = 'enter'
-                                        )
-                                        AND (
-                                          CASE
-                                            WHEN `t2`.`source` IN ('follow', 'private_share', 'profile')
-                                            THEN 'private'
-                                            WHEN `t2`.`source` IN ('paid_fentiao', 'paid_jinniu')
-                                            THEN 'paid'
-                                            ELSE 'natural'
-                                          END = 'paid'
+                                        (
+                                          `t13`.`_span` = 0
+                                        ) AND (
+                                          (
+                                            `t13`.`kinds` & 1
+                                          ) <> 0
                                         ),
-                                        `t2`.`event_id`,
+                                        `t13`.`user_id`,
                                         NULL
                                       )
-                                    ) AS `r0__enter_pv_paid`,
-                                    COUNT(DISTINCT IF(TRUE AND (
-                                      `t2`.`type` = 'order_created'
-                                    ), `t2`.`order_id`, NULL)) AS `r0__created_orders`,
-                                    COALESCE(SUM(IF(TRUE AND (
-                                      `t2`.`type` = 'ad_spend'
-                                    ), `t2`.`amount_fen`, NULL)), 0) AS `r0__ad_cost_fen`
+                                    ) AS `r0__comment_uv`,
+                                    COUNT(
+                                      IF(
+                                        (
+                                          `t13`.`_span` = 0
+                                        ) AND (
+                                          (
+                                            `t13`.`kinds` & 256
+                                          ) <> 0
+                                        ),
+                                        `t13`.`user_id`,
+                                        NULL
+                                      )
+                                    ) AS `r0__share_uv`,
+                                    COUNT(
+                                      IF(
+                                        (
+                                          `t13`.`_span` = 0
+                                        ) AND (
+                                          (
+                                            `t13`.`kinds` & 289
+                                          ) <> 0
+                                        ),
+                                        `t13`.`user_id`,
+                                        NULL
+                                      )
+                                    ) AS `r0__interact_uv`,
+                                    COUNT(
+                                      IF(
+                                        (
+                                          `t13`.`_span` = 0
+                                        ) AND (
+                                          (
+                                            `t13`.`kinds` & 8
+                                          ) <> 0
+                                        ),
+                                        `t13`.`user_id`,
+                                        NULL
+                                      )
+                                    ) AS `r0__follow_uv`,
+                                    COUNT(
+                                      IF(
+                                        (
+                                          `t13`.`_span` = 0
+                                        ) AND (
+                                          (
+                                            `t13`.`kinds` & 4
+                                          ) <> 0
+                                        ),
+                                        `t13`.`user_id`,
+                                        NULL
+                                      )
+                                    ) AS `r0__fans_club_uv`,
+                                    COUNT(
+                                      IF(
+                                        (
+                                          `t13`.`_span` = 0
+                                        ) AND (
+                                          (
+                                            `t13`.`kinds` & 128
+                                          ) <> 0
+                                        ),
+                                        `t13`.`user_id`,
+                                        NULL
+                                      )
+                                    ) AS `r0__product_impression_uv`,
+                                    COUNT(
+                                      IF(
+                                        (
+                                          `t13`.`_span` = 0
+                                        ) AND (
+                                          (
+                                            `t13`.`kinds` & 64
+                                          ) <> 0
+                                        ),
+                                        `t13`.`user_id`,
+                                        NULL
+                                      )
+                                    ) AS `r0__product_click_uv`
                                   FROM (
                                     SELECT
-                                      `t0`.`event_id`,
-                                      `t0`.`session_id`,
-                                      `t0`.`ts`,
-                                      `t0`.`type`,
-                                      `t0`.`user_id`,
-                                      `t0`.`source`,
-                                      `t0`.`is_follower`,
-                                      `t0`.`product_id`,
-                                      `t0`.`order_id`,
-                                      `t0`.`quantity`,
-                                      `t0`.`amount_fen`,
-                                      `t0`.`channel`,
-                                      `t0`.`kind`,
-                                      `t0`.`text`,
-                                      `t0`.`extra`,
-                                      `t0`.`ingested_at`,
-                                      0 AS `scope_start`,
-                                      3600000 AS `scope_end`,
-                                      3600000 AS `scope_as_of`
-                                    FROM `live_events` AS `t0`
-                                    WHERE
-                                      `t0`.`session_id` = 's1'
-                                      AND `t0`.`ts` <= 3600000
-                                      AND `t0`.`type` IN ('enter', 'order_created', 'ad_spend')
-                                  ) AS `t2`
+                                      `t7`.`session_id`,
+                                      `t7`.`_span`,
+                                      `t7`.`user_id`,
+                                      BIT_OR(CAST(`t7`.`_bit` AS BIGINT)) AS `kinds`
+                                    FROM (
+                                      SELECT
+                                        's1' AS `session_id`,
+                                        `t0`.`user_id`,
+                                        0 AS `_span`,
+                                        CASE
+                                          WHEN `t0`.`type` = 'comment'
+                                          THEN 1
+                                          WHEN `t0`.`type` = 'enter'
+                                          THEN 2
+                                          WHEN `t0`.`type` = 'fans_club_join'
+                                          THEN 4
+                                          WHEN `t0`.`type` = 'follow'
+                                          THEN 8
+                                          WHEN `t0`.`type` = 'impression'
+                                          THEN 16
+                                          WHEN `t0`.`type` = 'like'
+                                          THEN 32
+                                          WHEN `t0`.`type` = 'product_click'
+                                          THEN 64
+                                          WHEN `t0`.`type` = 'product_impression'
+                                          THEN 128
+                                          WHEN `t0`.`type` = 'share'
+                                          THEN 256
+                                          ELSE 0
+                                        END AS `_bit`
+                                      FROM `live_events` AS `t0`
+                                      WHERE
+                                        `t0`.`session_id` = 's1' AND `t0`.`ts` <= 3600000
+                                    ) AS `t7`
+                                    GROUP BY
+                                      1,
+                                      2,
+                                      3
+                                  ) AS `t13`
                                   GROUP BY
                                     1
-                                ) AS `t16`
-                              ) AS `t24`
-                                ON `t18`.`session_id` = `t24`.`_sid0`
-                            ) AS `t33`
-                          ) AS `t42`
+                                ) AS `t24`
+                              ) AS `t33`
+                                ON `t30`.`session_id` = `t33`.`_sid0`
+                            ) AS `t44`
+                          ) AS `t49`
                           LEFT OUTER JOIN (
                             SELECT
-                              `t50`.`session_id` AS `_sid1`,
-                              `t50`.`r0__watch_ms`,
-                              `t50`.`r0__present_uv`,
-                              `t50`.`r0__long_visits`
+                              `t52`.`session_id` AS `_sid1`,
+                              `t52`.`r0__watch_ms`,
+                              `t52`.`r0__present_uv`,
+                              `t52`.`r0__long_visits`
                             FROM (
                               SELECT
-                                `t40`.`session_id`,
-                                COALESCE(SUM(`t40`.`stop` - `t40`.`a`), 0) AS `r0__watch_ms`,
+                                `t39`.`session_id`,
+                                COALESCE(SUM(`t39`.`stop` - `t39`.`a`), 0) AS `r0__watch_ms`,
                                 COUNT(
                                   DISTINCT IF(TRUE OR (
                                     (
-                                      `t40`.`stop` - `t40`.`a`
+                                      `t39`.`stop` - `t39`.`a`
                                     ) > 0
-                                  ), `t40`.`user_id`, NULL)
+                                  ), `t39`.`user_id`, NULL)
                                 ) AS `r0__present_uv`,
                                 COUNT(IF(TRUE AND (
                                   (
-                                    `t40`.`stop` - `t40`.`a`
+                                    `t39`.`stop` - `t39`.`a`
                                   ) > 60000
-                                ), `t40`.`a`, NULL)) AS `r0__long_visits`
+                                ), `t39`.`a`, NULL)) AS `r0__long_visits`
                               FROM (
                                 SELECT
-                                  `t30`.`session_id`,
-                                  `t30`.`user_id`,
-                                  `t30`.`event_id`,
-                                  `t30`.`scope_as_of`,
-                                  `t30`.`a`,
-                                  `t30`.`e`,
-                                  COALESCE(`t30`.`e`, `t30`.`scope_as_of`) AS `stop`,
-                                  `t30`.`e` IS NULL AS `is_open`
-                                FROM `t28` AS `t30`
-                              ) AS `t40`
+                                  `t28`.`session_id`,
+                                  `t28`.`user_id`,
+                                  `t28`.`event_id`,
+                                  `t28`.`scope_as_of`,
+                                  `t28`.`a`,
+                                  `t28`.`e`,
+                                  COALESCE(`t28`.`e`, `t28`.`scope_as_of`) AS `stop`,
+                                  `t28`.`e` IS NULL AS `is_open`
+                                FROM `t26` AS `t28`
+                              ) AS `t39`
                               GROUP BY
                                 1
-                            ) AS `t50`
-                          ) AS `t55`
-                            ON `t42`.`session_id` = `t55`.`_sid1`
-                        ) AS `t58`
-                      ) AS `t63`
+                            ) AS `t52`
+                          ) AS `t57`
+                            ON `t49`.`session_id` = `t57`.`_sid1`
+                        ) AS `t60`
+                      ) AS `t64`
                       LEFT OUTER JOIN (
                         SELECT
-                          `t61`.`session_id` AS `_sid2`,
-                          `t61`.`r0__peak_online`,
-                          `t61`.`r0__online_at_end`
+                          `t63`.`session_id` AS `_sid2`,
+                          `t63`.`r0__peak_online`,
+                          `t63`.`r0__online_at_end`
                         FROM (
                           SELECT
-                            `t56`.`session_id`,
-                            GREATEST(COALESCE(MAX(`t56`.`online`), 0), 0) AS `r0__peak_online`,
-                            COALESCE(SUM(`t56`.`step`), 0) AS `r0__online_at_end`
+                            `t58`.`session_id`,
+                            GREATEST(COALESCE(MAX(`t58`.`online`), 0), 0) AS `r0__peak_online`,
+                            COALESCE(SUM(`t58`.`step`), 0) AS `r0__online_at_end`
                           FROM (
                             SELECT
-                              `t49`.`session_id`,
-                              `t49`.`t`,
-                              `t49`.`step`,
-                              SUM(`t49`.`step`) OVER (
-                                PARTITION BY `t49`.`session_id`
-                                ORDER BY `t49`.`t` ASC NULLS LAST
+                              `t50`.`session_id`,
+                              `t50`.`t`,
+                              `t50`.`step`,
+                              SUM(`t50`.`step`) OVER (
+                                PARTITION BY `t50`.`session_id`
+                                ORDER BY `t50`.`t` ASC NULLS LAST
                                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
                               ) AS `online`
                             FROM (
                               SELECT
-                                `t45`.`session_id`,
-                                `t45`.`t`,
-                                SUM(`t45`.`step`) AS `step`
+                                `t43`.`session_id`,
+                                `t43`.`t`,
+                                SUM(`t43`.`step`) AS `step`
                               FROM (
                                 SELECT
                                   *
                                 FROM (
                                   SELECT
-                                    `t30`.`session_id`,
-                                    `t30`.`a` AS `t`,
+                                    `t28`.`session_id`,
+                                    `t28`.`a` AS `t`,
                                     1 AS `step`
-                                  FROM `t28` AS `t30`
+                                  FROM `t26` AS `t28`
                                   WHERE
                                     (
-                                      `t30`.`e` IS NULL
+                                      `t28`.`e` IS NULL
                                     ) OR (
-                                      `t30`.`e` > `t30`.`a`
+                                      `t28`.`e` > `t28`.`a`
                                     )
-                                ) AS `t43`
+                                ) AS `t41`
                                 UNION ALL
                                 SELECT
                                   *
                                 FROM (
                                   SELECT
-                                    `t30`.`session_id`,
-                                    `t30`.`e` AS `t`,
+                                    `t28`.`session_id`,
+                                    `t28`.`e` AS `t`,
                                     -1 AS `step`
-                                  FROM `t28` AS `t30`
+                                  FROM `t26` AS `t28`
                                   WHERE
                                     (
                                       (
-                                        `t30`.`e` IS NULL
+                                        `t28`.`e` IS NULL
                                       ) OR (
-                                        `t30`.`e` > `t30`.`a`
+                                        `t28`.`e` > `t28`.`a`
                                       )
                                     )
-                                    AND `t30`.`e` IS NOT NULL
-                                ) AS `t44`
-                              ) AS `t45`
+                                    AND `t28`.`e` IS NOT NULL
+                                ) AS `t42`
+                              ) AS `t43`
                               GROUP BY
                                 1,
                                 2
-                            ) AS `t49`
-                          ) AS `t56`
+                            ) AS `t50`
+                          ) AS `t58`
                           GROUP BY
                             1
-                        ) AS `t61`
-                      ) AS `t66`
-                        ON `t63`.`session_id` = `t66`.`_sid2`
-                    ) AS `t69`
-                  ) AS `t73`
+                        ) AS `t63`
+                      ) AS `t68`
+                        ON `t64`.`session_id` = `t68`.`_sid2`
+                    ) AS `t71`
+                  ) AS `t74`
                   LEFT OUTER JOIN (
                     SELECT
-                      `t31`.`session_id` AS `_sid3`,
-                      `t31`.`r0__orphan_leaves`
+                      `t29`.`session_id` AS `_sid3`,
+                      `t29`.`r0__orphan_leaves`
                     FROM (
                       SELECT
                         `t20`.`session_id`,
@@ -1002,33 +1051,33 @@ FROM (
                       FROM (
                         SELECT
                           *
-                        FROM `t12` AS `t13`
+                        FROM `t12` AS `t15`
                         WHERE
-                          `t13`.`type` = 'leave'
+                          `t15`.`type` = 'leave'
                           AND (
                             (
-                              `t13`.`prev_type` IS NULL
+                              `t15`.`prev_type` IS NULL
                             ) OR (
-                              `t13`.`prev_type` <> 'enter'
+                              `t15`.`prev_type` <> 'enter'
                             )
                           )
                       ) AS `t20`
                       GROUP BY
                         1
-                    ) AS `t31`
-                  ) AS `t41`
-                    ON `t73`.`session_id` = `t41`.`_sid3`
-                ) AS `t74`
-              ) AS `t76`
+                    ) AS `t29`
+                  ) AS `t40`
+                    ON `t74`.`session_id` = `t40`.`_sid3`
+                ) AS `t75`
+              ) AS `t77`
               LEFT OUTER JOIN (
                 SELECT
-                  `t68`.`session_id` AS `_sid4`,
-                  `t68`.`r0__paid_orders`,
-                  `t68`.`r0__pay_gmv_fen`,
-                  `t68`.`r0__pay_items`,
-                  `t68`.`r0__pay_uv`,
-                  `t68`.`r0__ad_gmv_fen`,
-                  `t68`.`r0__follower_pay_uv`
+                  `t69`.`session_id` AS `_sid4`,
+                  `t69`.`r0__paid_orders`,
+                  `t69`.`r0__pay_gmv_fen`,
+                  `t69`.`r0__pay_items`,
+                  `t69`.`r0__pay_uv`,
+                  `t69`.`r0__ad_gmv_fen`,
+                  `t69`.`r0__follower_pay_uv`
                 FROM (
                   SELECT
                     `t59`.`session_id`,
@@ -1088,53 +1137,53 @@ FROM (
                         0 AS `_span`
                       FROM (
                         SELECT
-                          `t37`.`session_id`,
-                          `t37`.`order_id`,
-                          `t37`.`amount_fen`,
-                          `t37`.`quantity`,
-                          `t37`.`product_id`,
-                          `t37`.`pay_ts`,
-                          `t37`.`pay_id`,
-                          `t37`.`buyer`,
-                          `t37`.`_ts`,
-                          `t37`.`_id`,
-                          `t37`.`entry_source`,
-                          `t37`.`entry_follower`,
+                          `t36`.`session_id`,
+                          `t36`.`order_id`,
+                          `t36`.`amount_fen`,
+                          `t36`.`quantity`,
+                          `t36`.`product_id`,
+                          `t36`.`pay_ts`,
+                          `t36`.`pay_id`,
+                          `t36`.`buyer`,
+                          `t36`.`_ts`,
+                          `t36`.`_id`,
+                          `t36`.`entry_source`,
+                          `t36`.`entry_follower`,
                           ROW_NUMBER() OVER (
-                            PARTITION BY `t37`.`session_id`, `t37`.`order_id`
-                            ORDER BY `t37`.`_ts` DESC, `t37`.`_id` DESC
+                            PARTITION BY `t36`.`session_id`, `t36`.`order_id`
+                            ORDER BY `t36`.`_ts` DESC, `t36`.`_id` DESC
                           ) - 1 AS `_pick`
                         FROM (
                           SELECT
-                            `t27`.`session_id`,
-                            `t27`.`order_id`,
-                            `t27`.`amount_fen`,
-                            `t27`.`quantity`,
-                            `t27`.`product_id`,
-                            `t27`.`pay_ts`,
-                            `t27`.`pay_id`,
-                            `t27`.`buyer`,
-                            `t8`.`_ts`,
-                            `t8`.`_id`,
-                            `t8`.`entry_source`,
-                            `t8`.`entry_follower`
+                            `t23`.`session_id`,
+                            `t23`.`order_id`,
+                            `t23`.`amount_fen`,
+                            `t23`.`quantity`,
+                            `t23`.`product_id`,
+                            `t23`.`pay_ts`,
+                            `t23`.`pay_id`,
+                            `t23`.`buyer`,
+                            `t10`.`_ts`,
+                            `t10`.`_id`,
+                            `t10`.`entry_source`,
+                            `t10`.`entry_follower`
                           FROM (
                             SELECT
-                              `t15`.`session_id`,
-                              `t15`.`order_id`,
-                              `t15`.`amount_fen`,
-                              `t15`.`quantity`,
-                              `t15`.`product_id`,
-                              `t15`.`ts` AS `pay_ts`,
-                              `t15`.`event_id` AS `pay_id`,
-                              `t15`.`user_id` AS `buyer`
-                            FROM `t14` AS `t15`
+                              `t16`.`session_id`,
+                              `t16`.`order_id`,
+                              `t16`.`amount_fen`,
+                              `t16`.`quantity`,
+                              `t16`.`product_id`,
+                              `t16`.`ts` AS `pay_ts`,
+                              `t16`.`event_id` AS `pay_id`,
+                              `t16`.`user_id` AS `buyer`
+                            FROM `t14` AS `t16`
                             WHERE
-                              `t15`.`rank` = 0
-                          ) AS `t27`
+                              `t16`.`rank` = 0
+                          ) AS `t23`
                           LEFT OUTER JOIN (
                             SELECT
-                              `t0`.`session_id` AS `_session`,
+                              's1' AS `_session`,
                               `t0`.`user_id` AS `_user`,
                               `t0`.`ts` AS `_ts`,
                               `t0`.`event_id` AS `_id`,
@@ -1143,11 +1192,11 @@ FROM (
                             FROM `live_events` AS `t0`
                             WHERE
                               `t0`.`session_id` = 's1' AND `t0`.`ts` <= 3600000 AND `t0`.`type` = 'enter'
-                          ) AS `t8`
-                            ON `t27`.`session_id` = `t8`.`_session`
-                            AND `t27`.`buyer` = `t8`.`_user`
-                            AND `t8`.`_ts` <= `t27`.`pay_ts`
-                        ) AS `t37`
+                          ) AS `t10`
+                            ON `t23`.`session_id` = `t10`.`_session`
+                            AND `t23`.`buyer` = `t10`.`_user`
+                            AND `t10`.`_ts` <= `t23`.`pay_ts`
+                        ) AS `t36`
                       ) AS `t48`
                       WHERE
                         `t48`.`_pick` = 0
@@ -1155,79 +1204,79 @@ FROM (
                   ) AS `t59`
                   GROUP BY
                     1
-                ) AS `t68`
+                ) AS `t69`
               ) AS `t72`
-                ON `t76`.`session_id` = `t72`.`_sid4`
-            ) AS `t77`
-          ) AS `t79`
+                ON `t77`.`session_id` = `t72`.`_sid4`
+            ) AS `t78`
+          ) AS `t80`
           LEFT OUTER JOIN (
             SELECT
-              `t29`.`session_id` AS `_sid5`,
-              `t29`.`r0__repeated_payments`
+              `t25`.`session_id` AS `_sid5`,
+              `t25`.`r0__repeated_payments`
             FROM (
               SELECT
-                `t15`.`session_id`,
+                `t16`.`session_id`,
                 COUNT(IF(TRUE AND (
-                  `t15`.`rank` > 0
-                ), `t15`.`event_id`, NULL)) AS `r0__repeated_payments`
-              FROM `t14` AS `t15`
+                  `t16`.`rank` > 0
+                ), `t16`.`event_id`, NULL)) AS `r0__repeated_payments`
+              FROM `t14` AS `t16`
               GROUP BY
                 1
-            ) AS `t29`
-          ) AS `t38`
-            ON `t79`.`session_id` = `t38`.`_sid5`
-        ) AS `t80`
-      ) AS `t82`
+            ) AS `t25`
+          ) AS `t37`
+            ON `t80`.`session_id` = `t37`.`_sid5`
+        ) AS `t81`
+      ) AS `t83`
       LEFT OUTER JOIN (
         SELECT
-          `t62`.`session_id` AS `_sid6`,
-          `t62`.`r0__refund_fen`,
-          `t62`.`r0__refund_cut_fen`
+          `t61`.`session_id` AS `_sid6`,
+          `t61`.`r0__refund_fen`,
+          `t61`.`r0__refund_cut_fen`
         FROM (
           SELECT
-            `t57`.`session_id`,
-            COALESCE(SUM(IF(TRUE, `t57`.`counted`, NULL)), 0) AS `r0__refund_fen`,
-            COALESCE(SUM(IF(TRUE, `t57`.`amount_fen` - `t57`.`counted`, NULL)), 0) AS `r0__refund_cut_fen`
+            `t56`.`session_id`,
+            COALESCE(SUM(IF(TRUE, `t56`.`counted`, NULL)), 0) AS `r0__refund_fen`,
+            COALESCE(SUM(IF(TRUE, `t56`.`amount_fen` - `t56`.`counted`, NULL)), 0) AS `r0__refund_cut_fen`
           FROM (
             SELECT
-              `t46`.`session_id`,
-              `t46`.`order_id`,
-              `t46`.`event_id`,
-              `t46`.`ts`,
-              `t46`.`amount_fen`,
-              `t46`.`_product` AS `product_id`,
+              `t45`.`session_id`,
+              `t45`.`order_id`,
+              `t45`.`event_id`,
+              `t45`.`ts`,
+              `t45`.`amount_fen`,
+              `t45`.`_product` AS `product_id`,
               CASE
-                WHEN `t46`.`_paid` IS NULL
+                WHEN `t45`.`_paid` IS NULL
                 THEN 0
-                ELSE LEAST(`t46`.`_paid`, `t46`.`_total`) - LEAST(`t46`.`_paid`, `t46`.`_total` - `t46`.`amount_fen`)
+                ELSE LEAST(`t45`.`_paid`, `t45`.`_total`) - LEAST(`t45`.`_paid`, `t45`.`_total` - `t45`.`amount_fen`)
               END AS `counted`
             FROM (
               SELECT
-                `t36`.`session_id`,
-                `t36`.`order_id`,
-                `t36`.`event_id`,
-                `t36`.`ts`,
-                `t36`.`amount_fen`,
-                `t36`.`_paid`,
-                `t36`.`_product`,
-                SUM(`t36`.`amount_fen`) OVER (
-                  PARTITION BY `t36`.`session_id`, `t36`.`order_id`
-                  ORDER BY `t36`.`ts` ASC NULLS LAST, `t36`.`event_id` ASC NULLS LAST
+                `t35`.`session_id`,
+                `t35`.`order_id`,
+                `t35`.`event_id`,
+                `t35`.`ts`,
+                `t35`.`amount_fen`,
+                `t35`.`_paid`,
+                `t35`.`_product`,
+                SUM(`t35`.`amount_fen`) OVER (
+                  PARTITION BY `t35`.`session_id`, `t35`.`order_id`
+                  ORDER BY `t35`.`ts` ASC NULLS LAST, `t35`.`event_id` ASC NULLS LAST
                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
                 ) AS `_total`
               FROM (
                 SELECT
-                  `t10`.`session_id`,
-                  `t10`.`order_id`,
-                  `t10`.`event_id`,
-                  `t10`.`ts`,
-                  `t10`.`amount_fen`,
-                  `t26`.`_paid`,
-                  `t26`.`_product`
+                  `t9`.`session_id`,
+                  `t9`.`order_id`,
+                  `t9`.`event_id`,
+                  `t9`.`ts`,
+                  `t9`.`amount_fen`,
+                  `t22`.`_paid`,
+                  `t22`.`_product`
                 FROM (
                   SELECT
                     `t0`.`event_id`,
-                    `t0`.`session_id`,
+                    's1' AS `session_id`,
                     `t0`.`ts`,
                     `t0`.`type`,
                     `t0`.`user_id`,
@@ -1251,50 +1300,52 @@ FROM (
                     AND `t0`.`ts` <= 3600000
                     AND `t0`.`type` = 'refund'
                     AND `t0`.`order_id` IS NOT NULL
-                ) AS `t10`
+                ) AS `t9`
                 LEFT OUTER JOIN (
                   SELECT
-                    `t15`.`session_id` AS `_session`,
-                    `t15`.`order_id` AS `_order`,
-                    `t15`.`amount_fen` AS `_paid`,
-                    `t15`.`product_id` AS `_product`
-                  FROM `t14` AS `t15`
+                    `t16`.`session_id` AS `_session`,
+                    `t16`.`order_id` AS `_order`,
+                    `t16`.`amount_fen` AS `_paid`,
+                    `t16`.`product_id` AS `_product`
+                  FROM `t14` AS `t16`
                   WHERE
-                    `t15`.`rank` = 0
-                ) AS `t26`
-                  ON `t10`.`session_id` = `t26`.`_session` AND `t10`.`order_id` = `t26`.`_order`
-              ) AS `t36`
-            ) AS `t46`
-          ) AS `t57`
+                    `t16`.`rank` = 0
+                ) AS `t22`
+                  ON `t9`.`session_id` = `t22`.`_session` AND `t9`.`order_id` = `t22`.`_order`
+              ) AS `t35`
+            ) AS `t45`
+          ) AS `t56`
           GROUP BY
             1
-        ) AS `t62`
+        ) AS `t61`
       ) AS `t67`
-        ON `t82`.`session_id` = `t67`.`_sid6`
-    ) AS `t83`
-  ) AS `t85`
+        ON `t83`.`session_id` = `t67`.`_sid6`
+    ) AS `t84`
+  ) AS `t86`
   LEFT OUTER JOIN (
     SELECT
       `t47`.`session_id` AS `_sid7`,
+      `t47`.`r0__created_orders`,
       `t47`.`r0__unpaid_orders`
     FROM (
       SELECT
-        `t35`.`session_id`,
+        `t34`.`session_id`,
+        COUNT(DISTINCT IF(TRUE, `t34`.`order_id`, NULL)) AS `r0__created_orders`,
         COUNT(DISTINCT IF(TRUE AND NOT (
-          `t35`.`is_paid`
-        ), `t35`.`order_id`, NULL)) AS `r0__unpaid_orders`
+          `t34`.`is_paid`
+        ), `t34`.`order_id`, NULL)) AS `r0__unpaid_orders`
       FROM (
         SELECT
-          `t9`.`session_id`,
-          `t9`.`order_id`,
-          `t9`.`ts`,
-          `t9`.`product_id`,
-          `t9`.`event_id`,
-          `t25`.`_order` IS NOT NULL AS `is_paid`
+          `t8`.`session_id`,
+          `t8`.`order_id`,
+          `t8`.`ts`,
+          `t8`.`product_id`,
+          `t8`.`event_id`,
+          `t21`.`_order` IS NOT NULL AS `is_paid`
         FROM (
           SELECT
             `t0`.`event_id`,
-            `t0`.`session_id`,
+            's1' AS `session_id`,
             `t0`.`ts`,
             `t0`.`type`,
             `t0`.`user_id`,
@@ -1318,20 +1369,20 @@ FROM (
             AND `t0`.`ts` <= 3600000
             AND `t0`.`type` = 'order_created'
             AND `t0`.`order_id` IS NOT NULL
-        ) AS `t9`
+        ) AS `t8`
         LEFT OUTER JOIN (
           SELECT
-            `t15`.`session_id` AS `_session`,
-            `t15`.`order_id` AS `_order`
-          FROM `t14` AS `t15`
+            `t16`.`session_id` AS `_session`,
+            `t16`.`order_id` AS `_order`
+          FROM `t14` AS `t16`
           WHERE
-            `t15`.`rank` = 0
-        ) AS `t25`
-          ON `t9`.`session_id` = `t25`.`_session` AND `t9`.`order_id` = `t25`.`_order`
-      ) AS `t35`
+            `t16`.`rank` = 0
+        ) AS `t21`
+          ON `t8`.`session_id` = `t21`.`_session` AND `t8`.`order_id` = `t21`.`_order`
+      ) AS `t34`
       GROUP BY
         1
     ) AS `t47`
-  ) AS `t52`
-    ON `t85`.`session_id` = `t52`.`_sid7`
-) AS `t86`
+  ) AS `t53`
+    ON `t86`.`session_id` = `t53`.`_sid7`
+) AS `t87`
