@@ -158,3 +158,22 @@ def test_products_of_an_unknown_merchant_are_refused(app: App) -> None:
     room = single_room(11, 30, "爬坡", "服饰", shelf="x-")
     with pytest.raises(NotFound):
         app.add_products(frames.shelf_table("nobody", "服饰", room, seed=11))
+
+
+def test_review_many_equals_each_review_with_metric_42(app: App, tmp_path: Path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"rate_ppm": 100_000, "valid_from": "2026-01-01"}))
+    app.contract_create("m1", "p1", plan)
+    app.add_session("live-1", "p1", merchant_id="m1")
+    app.ingest_body("live-1", _body(), "p1")
+    rows = [json.loads(line) for line in _body().decode().splitlines()]
+    moved = [{**r, "session_id": "live-2", "event_id": "x" + r["event_id"]} for r in rows]
+    other = "".join(json.dumps(r) + "\n" for r in moved).encode()
+    app.add_session("live-2", "p2")
+    app.ingest_body("live-2", other, "p2")
+    many = app.review_many()
+    assert [doc["session_id"] for doc in many] == ["live-1", "live-2"]
+    assert many == [app.review("live-1"), app.review("live-2")]
+    assert many[0]["metrics"]["provider_commission_est_fen"] == 1_000
+    assert many[1]["metrics"]["provider_commission_est_fen"] is None
+    assert app.review_many(["live-2"]) == many[1:]

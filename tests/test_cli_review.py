@@ -82,3 +82,17 @@ def test_metrics_lists_the_catalog() -> None:
     assert [m["id"] for m in listed] == list(METRIC_IDS)
     assert [m["number"] for m in listed] == list(range(1, 43))
     assert "直播间曝光人数" in run("metrics").stdout
+
+
+def test_review_all_equals_each_sessions_review(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.duckdb")
+    run("--db", db, "ingest", "events", str(EXAMPLE))
+    done = run("--db", db, "review", "--all", "--json")
+    assert done.returncode == 0, done.stderr
+    one = run("--db", db, "review", "demo-s1", "--json")
+    assert json.loads(done.stdout) == [json.loads(one.stdout)]
+    table = run("--db", db, "review", "--all")
+    assert table.returncode == 0, table.stderr
+    assert "demo-s1" in table.stdout and "累计观看人数" in table.stdout
+    mixed = run("--db", db, "review", "--all", "demo-s1")
+    assert mixed.returncode != 0 and "--all" in mixed.stderr

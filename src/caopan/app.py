@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from caopan.domain.alerts import Alert
 from caopan.domain.alerts import Thresholds as AlertThresholds
+from caopan.domain.catalog import COMMISSION_METRIC
 from caopan.domain.clock import now_ms, shanghai_date
 from caopan.domain.commission import Contract
 from caopan.domain.entities import Merchant, Provider
@@ -45,7 +46,7 @@ from caopan.engine.commission_estimate import Range, commission_estimates
 from caopan.engine.earnings import session_earnings
 from caopan.engine.indicators import merchant_scope
 from caopan.engine.key_index import KeyIndex
-from caopan.engine.scope import resolve
+from caopan.engine.scope import Span, resolve
 from caopan.engine.settlement_store import settle_contract
 from caopan.engine.statement import statement_rows
 from caopan.ingest import http as http_intake
@@ -521,6 +522,20 @@ class App:
             commission_est_fen=estimates[0],
             previous_commission_est_fen=estimates[1] if window is not None else None,
         )
+
+    def review_many(
+        self, session_ids: Sequence[str] | None = None, engine: Engine | None = None
+    ) -> list[dict[str, Any]]:
+        """The review of every stored session (or of those named) over its whole range as of
+        its latest event, in session order: `review(sid)` of each, the measures and breakdowns
+        of all computed together by queries grouped by session (`engine.review.review_many`)."""
+        store = engine or self.engine
+        docs = engine_review.review_many(store, session_ids)
+        for sid, doc in docs.items():
+            every = Span(-1, doc["as_of"])  # every payment of the session up to as_of
+            [estimate] = commission_estimates(store, sid, doc["as_of"], [every])
+            doc["metrics"][COMMISSION_METRIC] = estimate
+        return [docs[sid] for sid in sorted(docs)]
 
     @staticmethod
     def commission_estimates(

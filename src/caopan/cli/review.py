@@ -32,9 +32,25 @@ def review(
     html: Annotated[
         Path | None, typer.Option("--html", help="Write a self-contained review page here.")
     ] = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Review every stored session (as of its latest event) in one pass."
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Review a live session (复盘): the 42 metrics, trends, products, sources, markers."""
+    if every:
+        if session_id is not None or events or as_of is not None or window or html:
+            raise typer.BadParameter("--all reviews every stored session: give no other option")
+        with open_app() as app:
+            results = app.review_many()
+        if as_json:
+            print_json(results)
+        else:
+            _print_summary(results)
+        return
     if events:
         result, _ = open_app().review_events(events, session_id, as_of, window)
     else:
@@ -50,6 +66,23 @@ def review(
         print_json(result)
     elif html is None:
         _print_review(result)
+
+
+SUMMARY = ("watch_uv", "pay_gmv_fen", "pay_orders", "gpm_fen", "peak_online")
+
+
+def _print_summary(results: list[dict[str, Any]]) -> None:
+    names = {m.id: m for m in METRICS}
+    table = Table(title=f"复盘 review · {len(results)} 场 sessions")
+    table.add_column("场次 session")
+    table.add_column("截至 as of")
+    for key in SUMMARY:
+        table.add_column(f"{names[key].zh} {names[key].en}", justify="right")
+    for result in results:
+        metrics = result["metrics"]
+        values = [value_text(names[key].unit, metrics[key], key) for key in SUMMARY]
+        table.add_row(result["session_id"], shanghai_text(result["as_of"]), *values)
+    out.print(table)
 
 
 def _print_review(result: dict[str, Any]) -> None:

@@ -60,13 +60,15 @@ def _zero() -> ir.IntegerScalar:
 
 
 def _stack(parts: Sequence[ir.Table], key: str, columns: Sequence[str]) -> ir.Table:
-    """Union parts that each fill some of `columns` (the rest 0) and sum them per `key`."""
+    """Union parts that each fill some of `columns` (the rest 0) and sum them per session and
+    `key`."""
+    keys = ["session_id", key]
     filled = [
-        p.select(p[key], **{c: (p[c] if c in p.columns else _zero()) for c in columns})
+        p.select(*keys, **{c: (p[c] if c in p.columns else _zero()) for c in columns})
         for p in parts
     ]
     stacked = filled[0].union(*filled[1:], distinct=False)
-    return stacked.group_by(key).aggregate(**{c: stacked[c].sum() for c in columns})
+    return stacked.group_by(keys).aggregate(**{c: stacked[c].sum() for c in columns})
 
 
 def _rows(
@@ -84,23 +86,23 @@ def _origin(scope: Scope) -> int:
     return scope.start - scope.start % MINUTE_MS
 
 
-def _origin_value(scope: Scope) -> ir.IntegerValue:
-    """`_origin` computed by the query, so that it holds no value derived outside it."""
-    start = ibis.literal(scope.start, "int64")
-    return start - start % MINUTE_MS
-
-
-def _minute(ts: ir.IntegerValue, origin: int | ir.IntegerValue) -> ir.IntegerValue:
-    """The start of the clock minute holding `ts` (integer arithmetic; `ts >= origin`)."""
-    return ts - (ts - origin) % MINUTE_MS
+def _minute(ts: ir.IntegerValue) -> ir.IntegerValue:
+    """The start of the clock minute holding `ts` (integer arithmetic; `ts >= 0` by the event
+    contract, so these are the minutes counted from `_origin`)."""
+    return ts - ts % MINUTE_MS
 
 
 def series_table(events: ir.Table, scope: Scope) -> ir.Table:
-    """Per minute that has any data: the additive series and `online_step` (its net change)."""
-    ev = session_events(events, scope)
-    origin = _origin_value(scope)
-    t = ev.mutate(minute=_minute(ev.ts, origin))
-    counts = t.group_by("minute").aggregate(
+    """`series_of` the scope's session."""
+    return series_of(session_events(events, scope))
+
+
+def series_of(ev: ir.Table) -> ir.Table:
+    """Per session and minute that has any data: the additive series and `online_step` (its
+    net change)."""
+    kinds = ["enter", "comment", "product_click", "follow", "ad_spend"]
+    t = ev.filter(ev.type.isin(kinds)).mutate(minute=_minute(ev.ts))
+    counts = t.group_by(["session_id", "minute"]).aggregate(
         watch_pv=t.event_id.count(where=t.type == "enter"),
         comment_pv=t.event_id.count(where=t.type == "comment"),
         product_click_uv=t.user_id.nunique(where=t.type == "product_click"),
@@ -108,20 +110,25 @@ def series_table(events: ir.Table, scope: Scope) -> ir.Table:
         ad_cost_fen=t.amount_fen.sum(where=t.type == "ad_spend").coalesce(0),
     )
     p = orders.payments(ev)
-    p = p.mutate(minute=_minute(p.pay_ts, origin))
-    pays = p.group_by("minute").aggregate(
+    p = p.mutate(minute=_minute(p.pay_ts))
+    pays = p.group_by(["session_id", "minute"]).aggregate(
         pay_orders=p.order_id.count(), pay_gmv_fen=p.amount_fen.sum()
     )
-    steps = visits.online_steps(visits.visits(ev, scope))
-    steps = steps.mutate(minute=_minute(steps.t, origin))
-    online = steps.group_by("minute").aggregate(online_step=steps.step.sum())
+    steps = visits.online_steps(visits.visits(ev))
+    steps = steps.mutate(minute=_minute(steps.t))
+    online = steps.group_by(["session_id", "minute"]).aggregate(online_step=steps.step.sum())
     columns = [k for k in SERIES_KEYS if k not in ("online_now", "gpm_fen")] + ["online_step"]
     return _stack([counts, pays, online], "minute", columns)
 
 
 def series(engine: Engine, scope: Scope) -> Record:
     """Columns: `minute` (epoch ms of each minute's start) and one list per series."""
-    by_minute = {r["minute"]: r for r in _rows(engine, "series", series_table, scope)}
+    return series_from(_rows(engine, "series", series_table, scope), scope)
+
+
+def series_from(rows: Sequence[Record], scope: Scope) -> Record:
+    """`series` from the session's rows of `series_of`."""
+    by_minute = {r["minute"]: r for r in rows}
     first, last = _origin(scope), scope.as_of - scope.as_of % MINUTE_MS
     minutes = list(range(first, last + 1, MINUTE_MS))
     out: Record = {"minute": minutes, **{k: [] for k in SERIES_KEYS}}
@@ -144,44 +151,59 @@ def series(engine: Engine, scope: Scope) -> Record:
 
 
 def products_table(events: ir.Table, scope: Scope) -> ir.Table:
-    """One row per product with the `PRODUCT_COUNTS` of the session range."""
-    ev = session_events(events, scope)
+    """`products_of` the scope's session."""
+    return products_of(session_events(events, scope))
+
+
+def products_of(ev: ir.Table) -> ir.Table:
+    """One row per session and product with the `PRODUCT_COUNTS` of the session range."""
     goods = ev.filter(ev.type.isin(["product_impression", "product_click"]))
-    seen = goods.group_by("product_id").aggregate(
+    seen = goods.group_by(["session_id", "product_id"]).aggregate(
         impression_pv=goods.event_id.count(where=goods.type == "product_impression"),
         impression_uv=goods.user_id.nunique(where=goods.type == "product_impression"),
         click_pv=goods.event_id.count(where=goods.type == "product_click"),
         click_uv=goods.user_id.nunique(where=goods.type == "product_click"),
     )
     standing = orders.payments(ev)
-    paid = standing.group_by("product_id").aggregate(
+    paid = standing.group_by(["session_id", "product_id"]).aggregate(
         paid_orders=standing.order_id.count(),
         pay_items=standing.quantity.sum(),
         pay_gmv_fen=standing.amount_fen.sum(),
         pay_uv=standing.buyer.nunique(),
     )
     created = orders.created_orders(ev, standing)
-    unpaid = created.group_by("product_id").aggregate(
+    unpaid = created.group_by(["session_id", "product_id"]).aggregate(
         unpaid_orders=created.order_id.nunique(where=~created.is_paid)
     )
     refunds = orders.counted_refunds(ev, standing)
     refunds = refunds.filter(refunds.product_id.notnull())
-    refunded = refunds.group_by("product_id").aggregate(refund_fen=refunds.counted.sum())
-    named = ev.filter(ev.product_id.notnull()).select("product_id").distinct()
+    refunded = refunds.group_by(["session_id", "product_id"]).aggregate(
+        refund_fen=refunds.counted.sum()
+    )
+    named = ev.filter(ev.product_id.notnull()).select("session_id", "product_id").distinct()
     return _stack([named, seen, paid, unpaid, refunded], "product_id", PRODUCT_COUNTS)
 
 
 def explanations(events: ir.Table, scope: Scope) -> ir.Table:
-    """Explanation intervals: `product_id`, `event_id`, `a`, `e` (null while explaining)."""
-    ev = session_events(events, scope)
+    """`explanations_of` the scope's session."""
+    return explanations_of(session_events(events, scope))
+
+
+def explanations_of(ev: ir.Table) -> ir.Table:
+    """Explanation intervals: `session_id`, `product_id`, `event_id`, `a`, `e` (null while
+    explaining)."""
     line = visits.timeline(ev, "product_id", "explain_start", "explain_end")
-    spans = visits.intervals(line, "product_id", "explain_start", scope)
-    return spans.select("product_id", "event_id", "a", "e")
+    spans = visits.intervals(line, "product_id", "explain_start")
+    return spans.select("session_id", "product_id", "event_id", "a", "e")
 
 
 def products(engine: Engine, scope: Scope, explains: Sequence[Record]) -> list[Record]:
     """Per product, by GMV (highest first) then `product_id`."""
-    rows = _rows(engine, "products", products_table, scope)
+    return products_from(_rows(engine, "products", products_table, scope), explains)
+
+
+def products_from(rows: Sequence[Record], explains: Sequence[Record]) -> list[Record]:
+    """`products` from the session's rows of `products_of`."""
     out = []
     for row in sorted(rows, key=lambda r: (-(r["pay_gmv_fen"] or 0), r["product_id"])):
         counts = {key: row[key] or 0 for key in PRODUCT_COUNTS}
@@ -202,15 +224,20 @@ def products(engine: Engine, scope: Scope, explains: Sequence[Record]) -> list[R
 
 
 def sources_table(events: ir.Table, scope: Scope) -> ir.Table:
-    """Per source code: `enter_pv`, `enter_uv`, and `pay_gmv_fen`, `pay_orders` by entry."""
-    ev = session_events(events, scope)
+    """`sources_of` the scope's session."""
+    return sources_of(session_events(events, scope))
+
+
+def sources_of(ev: ir.Table) -> ir.Table:
+    """Per session and source code: `enter_pv`, `enter_uv`, and `pay_gmv_fen`, `pay_orders`
+    by entry."""
     enters = ev.filter(ev.type == "enter")
-    entered = enters.group_by("source").aggregate(
+    entered = enters.group_by(["session_id", "source"]).aggregate(
         enter_pv=enters.event_id.count(), enter_uv=enters.user_id.nunique()
     )
     pays = orders.attributed(orders.payments(ev), ev)
     pays = pays.filter(pays.entry_source.notnull())
-    bought = pays.group_by(source=pays.entry_source).aggregate(
+    bought = pays.group_by(["session_id", pays.entry_source.name("source")]).aggregate(
         pay_gmv_fen=pays.amount_fen.sum(), pay_orders=pays.order_id.count()
     )
     columns = ("enter_pv", "enter_uv", "pay_gmv_fen", "pay_orders")
@@ -219,7 +246,11 @@ def sources_table(events: ir.Table, scope: Scope) -> ir.Table:
 
 def sources(engine: Engine, scope: Scope) -> list[Record]:
     """Per source code, by `enter_pv` (highest first) then code, with class, name and GPM."""
-    rows = _rows(engine, "sources", sources_table, scope)
+    return sources_from(_rows(engine, "sources", sources_table, scope))
+
+
+def sources_from(rows: Sequence[Record]) -> list[Record]:
+    """`sources` from the session's rows of `sources_of`."""
     out = []
     for row in sorted(rows, key=lambda r: (-(r["enter_pv"] or 0), r["source"])):
         enter_pv, gmv = row["enter_pv"] or 0, row["pay_gmv_fen"] or 0
@@ -239,14 +270,22 @@ def sources(engine: Engine, scope: Scope) -> list[Record]:
 
 
 def marker_events(events: ir.Table, scope: Scope) -> ir.Table:
-    ev = session_events(events, scope)
+    return marker_events_of(session_events(events, scope))
+
+
+def marker_events_of(ev: ir.Table) -> ir.Table:
     marks = ev.filter(ev.type == "marker")
-    return marks.select("ts", "event_id", "kind", "product_id", "text")
+    return marks.select("session_id", "ts", "event_id", "kind", "product_id", "text")
 
 
 def markers(engine: Engine, scope: Scope, explains: Sequence[Record]) -> list[Record]:
     """Point markers (`end` = `ts`) and explanations (`kind` "explain"; `end` null while on)."""
-    marks = [{**m, "end": m["ts"]} for m in _rows(engine, "markers", marker_events, scope)]
+    return markers_from(_rows(engine, "markers", marker_events, scope), explains)
+
+
+def markers_from(rows: Sequence[Record], explains: Sequence[Record]) -> list[Record]:
+    """`markers` from the session's rows of `marker_events_of` and its explanations."""
+    marks = [{**m, "end": m["ts"]} for m in rows]
     spans = [
         {
             "ts": x["a"],
@@ -264,5 +303,8 @@ def markers(engine: Engine, scope: Scope, explains: Sequence[Record]) -> list[Re
 
 
 def explain_rows(engine: Engine, scope: Scope) -> list[Record]:
-    rows = _rows(engine, "explanations", explanations, scope)
+    return sorted_explanations(_rows(engine, "explanations", explanations, scope))
+
+
+def sorted_explanations(rows: Sequence[Record]) -> list[Record]:
     return sorted(rows, key=lambda r: (r["a"], r["event_id"]))

@@ -1,10 +1,12 @@
 """The measures of `spec/live-metrics.md` over one session, as one Ibis expression per call.
 
-`measures_table` builds a one-row table holding every measure (and the diagnostics of
-`caopan.domain.catalog.DIAGNOSTICS`) for each of several ranges, as columns `r{i}__{key}`: the
-derived tables (visits, standing payments, counted refunds) are built once and every range is a
-filtered aggregate over them. The expression uses only portable Ibis (filters, joins, window
-functions, aggregates, `nunique`), so the same one runs on DuckDB and on Spark.
+`measures_of` builds a table holding every measure (and the diagnostics of
+`caopan.domain.catalog.DIAGNOSTICS`) for each of several ranges, as columns `r{i}__{key}`, one
+row per session: the derived tables (visits, standing payments, counted refunds) are built once
+and every range is a filtered aggregate over them. `measures_table` is one session's row,
+`compute_many` runs it for many sessions at once. The expression uses only portable Ibis
+(filters, joins, window functions, aggregates, `nunique`), so the same one runs on DuckDB and
+on Spark.
 
 `session_measures` and `window_measures` run it and return plain mappings, ready for
 `caopan.domain.catalog.metrics_from_measures`.
@@ -50,43 +52,67 @@ _EVENT_COUNTS = {
 
 def _span_label(ts: ir.IntegerValue, spans: Sequence[Span]) -> ir.IntegerValue:
     """The index of the (disjoint) span holding `ts`, or -1."""
+    if len(spans) == 1 and spans[0].whole:
+        return ibis.literal(0, "int64")
     return ibis.cases(*[(span.contains(ts), i) for i, span in enumerate(spans)], else_=-1)
 
 
-def _event_aggregates(ev: ir.Table, spans: Sequence[Span]) -> ir.Table:
-    """One row of the measures counted straight from events, for every span.
+def _by_session(table: ir.Table, aggregates: dict[str, ir.Scalar]) -> ir.Table:
+    return table.group_by("session_id").aggregate(**aggregates)
 
-    The bulk (impressions, likes, comments, …) is first reduced to one row per span, type and
-    user with its event count: the counts are sums over it and the distinct users its rows, so
-    the million-row pass is one GROUP BY instead of a filtered distinct count per measure.
+
+@ibis.udf.agg.builtin(name="bit_or")  # type: ignore[untyped-decorator]
+def _bit_or(bits: int) -> int:  # type: ignore[empty-body]
+    """The bitwise or of a group's values (`bit_or`, built into DuckDB and Spark SQL)."""
+
+
+def _type_bits() -> dict[str, int]:
+    kinds = sorted(set().union(*_USER_COUNTS.values()))
+    return {kind: 1 << k for k, kind in enumerate(kinds)}
+
+
+def _event_aggregates(ev: ir.Table, spans: Sequence[Span]) -> list[ir.Table]:
+    """Per session, the measures counted straight from events, for every span.
+
+    Two grouped passes over the events replace a filtered count per measure:
+
+    * one row per session, span and user, with the set of the user's event types as bits
+      (`bit_or`): each distinct-user count is the number of rows with a user whose bits meet
+      the measure's types;
+    * one row per session, span, type and source with its events and amount: the event counts,
+      the entries per source class and the ad spend are sums over these few rows. Every
+      session with an event has a row here (span -1 holds events outside every span).
     """
-    by_user = set(_EVENT_COUNTS.values()).union(*_USER_COUNTS.values())
-    labelled = ev.filter(ev.type.isin(sorted(by_user))).mutate(_span=_span_label(ev.ts, spans))
-    inside = labelled.filter(labelled._span >= 0)
-    pairs = inside.group_by(["_span", "type", "user_id"]).aggregate(n=inside.count())
+    bits = _type_bits()
+    bit = ibis.cases(*[(ev.type == kind, b) for kind, b in bits.items()], else_=0)
+    by_user = ev.select("session_id", "user_id", _span=_span_label(ev.ts, spans), _bit=bit)
+    users = by_user.group_by(["session_id", "_span", "user_id"]).aggregate(
+        kinds=_bit_or(by_user._bit.cast("int64"))
+    )
+    by_type = ev.select(  # a table of its own, not shared: each pass reads the store
+        "session_id", "type", "source", "amount_fen", _span=_span_label(ev.ts, spans)
+    )
+    kinds = by_type.group_by(["session_id", "_span", "type", "source"]).aggregate(
+        n=by_type.count(), amount=by_type.amount_fen.sum()
+    )
+    cls = source_class(kinds.source)
+    distinct: dict[str, ir.Scalar] = {}
     counted: dict[str, ir.Scalar] = {}
     for i, _ in enumerate(spans):
-        mine = pairs._span == i
+        mine = users._span == i
+        for key, types in _USER_COUNTS.items():
+            mask = sum(bits[t] for t in types)
+            meets = (users.kinds & mask) != 0
+            distinct[f"r{i}__{key}"] = users.user_id.count(where=mine & meets)
+        here = kinds._span == i
         for key, kind in _EVENT_COUNTS.items():
-            counted[f"r{i}__{key}"] = pairs.n.sum(where=mine & (pairs.type == kind)).coalesce(0)
-        for key, kinds in _USER_COUNTS.items():
-            if len(kinds) == 1:  # one row per user already: count the rows with a user
-                counted[f"r{i}__{key}"] = pairs.user_id.count(where=mine & (pairs.type == kinds[0]))
-            else:
-                counted[f"r{i}__{key}"] = pairs.user_id.nunique(where=mine & pairs.type.isin(kinds))
-    rare = ev.filter(ev.type.isin(("enter", "order_created", "ad_spend")))
-    cls = source_class(rare.source)
-    others: dict[str, ir.Scalar] = {}
-    for i, span in enumerate(spans):
-        r = span.contains(rare.ts)
+            counted[f"r{i}__{key}"] = kinds.n.sum(where=here & (kinds.type == kind)).coalesce(0)
         for name in ("natural", "private", "paid"):
-            enter = r & (rare.type == "enter") & (cls == name)
-            others[f"r{i}__enter_pv_{name}"] = rare.event_id.count(where=enter)
-        created = r & (rare.type == "order_created")
-        others[f"r{i}__created_orders"] = rare.order_id.nunique(where=created)
-        spend = r & (rare.type == "ad_spend")
-        others[f"r{i}__ad_cost_fen"] = rare.amount_fen.sum(where=spend).coalesce(0)
-    return pairs.aggregate(**counted).cross_join(rare.aggregate(**others))
+            enter = here & (kinds.type == "enter") & (cls == name)
+            counted[f"r{i}__enter_pv_{name}"] = kinds.n.sum(where=enter).coalesce(0)
+        spend = here & (kinds.type == "ad_spend")
+        counted[f"r{i}__ad_cost_fen"] = kinds.amount.sum(where=spend).coalesce(0)
+    return [_by_session(kinds, counted), _by_session(users, distinct)]
 
 
 def _payment_aggregates(pays: ir.Table, spans: Sequence[Span]) -> dict[str, ir.Scalar]:
@@ -117,7 +143,7 @@ def _with_first_in_range(pays: ir.Table, spans: Sequence[Span]) -> ir.Table:
     """Rank each buyer's payments within the (disjoint) span holding them: 0 = the first."""
     labelled = pays.mutate(_span=_span_label(pays.pay_ts, spans))
     w = ibis.window(
-        group_by=[labelled.buyer, labelled._span],
+        group_by=[labelled.session_id, labelled.buyer, labelled._span],
         order_by=[labelled.pay_ts, labelled.pay_id],
     )
     return labelled.mutate(first_in_range=ibis.row_number().over(w))
@@ -134,12 +160,12 @@ def _refund_aggregates(refunds: ir.Table, spans: Sequence[Span]) -> dict[str, ir
 
 
 def _created_aggregates(created: ir.Table, spans: Sequence[Span]) -> dict[str, ir.Scalar]:
-    return {
-        f"r{i}__unpaid_orders": created.order_id.nunique(
-            where=span.contains(created.ts) & ~created.is_paid
-        )
-        for i, span in enumerate(spans)
-    }
+    out: dict[str, ir.Scalar] = {}
+    for i, span in enumerate(spans):
+        r = span.contains(created.ts)
+        out[f"r{i}__created_orders"] = created.order_id.nunique(where=r)
+        out[f"r{i}__unpaid_orders"] = created.order_id.nunique(where=r & ~created.is_paid)
+    return out
 
 
 def _check_disjoint(spans: Sequence[Span]) -> None:
@@ -149,16 +175,15 @@ def _check_disjoint(spans: Sequence[Span]) -> None:
             raise ValueError(f"ranges {before} and {after} overlap")
 
 
-def measures_table(events: ir.Table, scope: Scope, spans: Sequence[Span]) -> ir.Table:
-    """One row: every measure and diagnostic for each span, as columns `r{i}__{key}`.
+def measures_of(ev: ir.Table, spans: Sequence[Span]) -> ir.Table:
+    """One row per session: every measure and diagnostic for each span, as columns
+    `r{i}__{key}`, beside `session_id` (a measure with no rows is null: 0).
 
-    `events` is the whole event table (or any table with its columns); spans must not overlap.
-    `elapsed_ms` needs no data and is not in the table (see `Scope.elapsed_ms`).
+    `ev` is `session_events` or `sessions_events`; spans must not overlap.
     """
     _check_disjoint(spans)
-    ev = session_events(events, scope)
     line = visits.timeline(ev, "user_id", "enter", "leave")
-    v = visits.intervals(line, "user_id", "enter", scope)
+    v = visits.intervals(line, "user_id", "enter")
     steps = visits.online_steps(v)
     orphans = visits.orphan_leaves(line)
     ranked = orders.ranked_payments(ev)
@@ -167,16 +192,36 @@ def measures_table(events: ir.Table, scope: Scope, spans: Sequence[Span]) -> ir.
     refunds = orders.counted_refunds(ev, standing)
     created = orders.created_orders(ev, standing)
     parts = [
-        _event_aggregates(ev, spans),
-        v.aggregate(**visits.visit_aggregates(v, spans)),
-        steps.aggregate(**visits.online_aggregates(steps, spans)),
-        orphans.aggregate(**visits.orphan_aggregates(orphans, spans)),
-        pays.aggregate(**_payment_aggregates(pays, spans)),
-        ranked.aggregate(**_repeat_aggregates(ranked, spans)),
-        refunds.aggregate(**_refund_aggregates(refunds, spans)),
-        created.aggregate(**_created_aggregates(created, spans)),
+        *_event_aggregates(ev, spans),
+        _by_session(v, visits.visit_aggregates(v, spans)),
+        _by_session(steps, visits.online_aggregates(steps, spans)),
+        _by_session(orphans, visits.orphan_aggregates(orphans, spans)),
+        _by_session(pays, _payment_aggregates(pays, spans)),
+        _by_session(ranked, _repeat_aggregates(ranked, spans)),
+        _by_session(refunds, _refund_aggregates(refunds, spans)),
+        _by_session(created, _created_aggregates(created, spans)),
     ]
-    return parts[0].cross_join(*parts[1:])
+    return join_by_session(parts)
+
+
+def join_by_session(parts: Sequence[ir.Table]) -> ir.Table:
+    """The tables, one row per `session_id` each, side by side: every session of the first,
+    the others left-joined to it."""
+    out = parts[0]
+    for k, part in enumerate(parts[1:]):
+        key = f"_sid{k}"
+        keyed = part.rename({key: "session_id"})
+        out = out.left_join(keyed, out.session_id == keyed[key]).drop(key)
+    return out
+
+
+def measures_table(events: ir.Table, scope: Scope, spans: Sequence[Span]) -> ir.Table:
+    """`measures_of` the scope's session: one row.
+
+    `events` is the whole event table (or any table with its columns); spans must not overlap.
+    `elapsed_ms` needs no data and is not in the table (see `Scope.elapsed_ms`).
+    """
+    return measures_of(session_events(events, scope), spans)
 
 
 def _split(row: dict[str, object], scope: Scope, spans: Sequence[Span]) -> list[Row]:
@@ -206,8 +251,19 @@ def compute(engine: Engine, scope: Scope, spans: Sequence[Span]) -> list[Row]:
         scope,
         spans,
     )
-    row = table.to_pylist()[0]
+    [row] = table.to_pylist()
     return _split(row, scope, spans)
+
+
+def compute_many(engine: Engine, scopes: dict[str, Scope], events: ir.Table) -> dict[str, Row]:
+    """The measures of the session range of each of these scopes, from `events`
+    (`sessions_events` of the same sessions), by session id; one query for all."""
+    rows = engine.to_arrow(measures_of(events, [Span(0, 0, whole=True)])).to_pylist()
+    out = {}
+    for row in rows:
+        scope = scopes[row["session_id"]]
+        [out[scope.session_id]] = _split(row, scope, [scope.session_span()])
+    return out
 
 
 def session_measures(engine: Engine, session_id: str, as_of: int | None = None) -> Row:

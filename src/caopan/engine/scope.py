@@ -8,9 +8,12 @@ milliseconds `(lo, hi]`: the session range `[start, as_of]` is `(start - 1, as_o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from caopan.domain.errors import InvalidInput, NotFound
 from caopan.engine.backend import Engine
@@ -20,12 +23,21 @@ MINUTE_MS = 60_000
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A range `(lo, hi]` of epoch milliseconds."""
+    """A range `(lo, hi]` of epoch milliseconds.
+
+    `whole` marks the session range `[start, as_of]` of a scope: it holds every event of
+    `session_events` (`start` is the session's smallest `ts`, and later events are left out),
+    and every instant derived from them (a visit's start and end, a payment), so a query needs
+    no test against it; a query over many sessions then needs no per-session bounds.
+    """
 
     lo: int
     hi: int
+    whole: bool = False
 
     def contains(self, ts: ir.IntegerValue) -> ir.BooleanValue:
+        if self.whole:
+            return ibis.literal(True)
         return (ts > self.lo) & (ts <= self.hi)
 
 
@@ -40,7 +52,7 @@ class Scope:
 
     def session_span(self) -> Span:
         """`[start, as_of]`, written `(start - 1, as_of]`."""
-        return Span(self.start - 1, self.as_of)
+        return Span(self.start - 1, self.as_of, whole=True)
 
     def window_spans(self, minutes: int) -> tuple[Span, Span]:
         """The window of `minutes` ending at `as_of`, and the window before it."""
@@ -57,9 +69,72 @@ class Scope:
         return max(0, stop - max(span.lo, self.start))
 
 
+SCOPE_COLUMNS = ("scope_start", "scope_end", "scope_as_of")
+"""The columns `session_events` and `sessions_events` add: each event's session's scope."""
+
+
 def session_events(events: ir.Table, scope: Scope) -> ir.Table:
-    """The session's events with `ts <= as_of` (rule 4: later events are ignored)."""
-    return events.filter((events.session_id == scope.session_id) & (events.ts <= scope.as_of))
+    """The session's events with `ts <= as_of` (rule 4: later events are ignored), with the
+    scope as the columns `SCOPE_COLUMNS`."""
+    mine = events.filter((events.session_id == scope.session_id) & (events.ts <= scope.as_of))
+    return mine.mutate(
+        session_id=ibis.literal(scope.session_id, "string"),  # a constant: free to group by
+        scope_start=ibis.literal(scope.start, "int64"),
+        scope_end=ibis.literal(scope.end, "int64"),
+        scope_as_of=ibis.literal(scope.as_of, "int64"),
+    )
+
+
+def scopes_table(events: ir.Table, session_ids: Sequence[str] | None = None) -> ir.Table:
+    """Each session's scope as of its latest event (`resolve` with no `as_of`), as rows
+    `session_id` and `SCOPE_COLUMNS`; every session, or those named."""
+    mine = events if session_ids is None else events.filter(events.session_id.isin(session_ids))
+    return mine.group_by("session_id").aggregate(
+        scope_start=mine.ts.min(),
+        scope_end=mine.ts.min(where=mine.type == "live_end"),
+        scope_as_of=mine.ts.max(),
+    )
+
+
+def sessions_events(
+    events: ir.Table, scopes: ir.Table, session_ids: Sequence[str] | None = None
+) -> ir.Table:
+    """The events of the sessions of `scopes` (rows of `scopes_table`; `session_ids`, when
+    given, names the same sessions so that the store reads only theirs), each with its
+    session's scope as of the session's latest event: `session_events` for many sessions at
+    once. Every event is at or before its session's `as_of`, and each session's whole range is
+    `Span(..., whole=True)`."""
+    keyed = scopes.rename(_sid="session_id")
+    mine = events if session_ids is None else events.filter(events.session_id.isin(session_ids))
+    joined = mine.inner_join(keyed, mine.session_id == keyed._sid)
+    return joined.select(*mine.columns, *SCOPE_COLUMNS)
+
+
+def scope_rows(scopes: Sequence[Scope]) -> pa.Table:
+    """The scopes as an Arrow table of the columns of `scopes_table`."""
+    return pa.table(
+        {
+            "session_id": pa.array([s.session_id for s in scopes], pa.string()),
+            "scope_start": pa.array([s.start for s in scopes], pa.int64()),
+            "scope_end": pa.array([s.end for s in scopes], pa.int64()),
+            "scope_as_of": pa.array([s.as_of for s in scopes], pa.int64()),
+        }
+    )
+
+
+def scopes_of(rows: Sequence[dict[str, object]]) -> dict[str, Scope]:
+    """`Scope`s from rows of `scopes_table`, by session id."""
+    out = {}
+    for row in rows:
+        sid, start, end, as_of = (
+            row["session_id"],
+            row["scope_start"],
+            row["scope_end"],
+            row["scope_as_of"],
+        )
+        assert isinstance(sid, str) and isinstance(start, int) and isinstance(as_of, int)
+        out[sid] = Scope(sid, start, end if isinstance(end, int) else None, as_of)
+    return out
 
 
 def resolve(engine: Engine, session_id: str, as_of: int | None = None) -> Scope:

@@ -21,36 +21,36 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
-from caopan.engine.scope import Scope, Span
+from caopan.engine.scope import Span
 
 LONG_VISIT_MS = 60_000
 """A visit longer than this is a long visit (超1分钟停留)."""
 
 
 def timeline(events: ir.Table, key: str, opener: str, closer: str) -> ir.Table:
-    """The opener and closer events of each `key`, each with the `ts` of the next one and the
-    type of the previous one, in `(ts, event_id)` order."""
+    """The opener and closer events of each `key` of each session, each with the `ts` of the
+    next one and the type of the previous one, in `(ts, event_id)` order."""
     t = events.filter(events.type.isin([opener, closer]) & events[key].notnull())
-    w = ibis.window(group_by=t[key], order_by=[t.ts, t.event_id])
+    w = ibis.window(group_by=[t.session_id, t[key]], order_by=[t.ts, t.event_id])
     return t.mutate(next_ts=t.ts.lead().over(w), prev_type=t.type.lag().over(w))
 
 
-def intervals(line: ir.Table, key: str, opener: str, scope: Scope) -> ir.Table:
-    """One row per opener: `key`, `event_id`, `a`, `e` (null when open), `stop` (`e` or
-    `as_of`) and `is_open`."""
+def intervals(line: ir.Table, key: str, opener: str) -> ir.Table:
+    """One row per opener: `session_id`, `key`, `event_id`, `a`, `e` (null when open),
+    `stop` (`e` or the scope's `as_of`) and `is_open`; `line` carries the scope columns."""
     opens = line.filter(line.type == opener)
-    if scope.end is None:
-        e = opens.next_ts
-    else:
-        live_end = ibis.literal(scope.end, "int64")
-        e = ibis.greatest(opens.ts, ibis.least(opens.next_ts.coalesce(live_end), live_end))
-    rows = opens.select(opens[key], opens.event_id, a=opens.ts, e=e)
-    return rows.mutate(stop=rows.e.coalesce(scope.as_of), is_open=rows.e.isnull())
+    live_end = opens.scope_end
+    ended = ibis.greatest(opens.ts, ibis.least(opens.next_ts.coalesce(live_end), live_end))
+    e = ibis.cases((live_end.isnull(), opens.next_ts), else_=ended)
+    rows = opens.select(
+        opens.session_id, opens[key], opens.event_id, opens.scope_as_of, a=opens.ts, e=e
+    )
+    return rows.mutate(stop=rows.e.coalesce(rows.scope_as_of), is_open=rows.e.isnull())
 
 
-def visits(events: ir.Table, scope: Scope) -> ir.Table:
-    """Every visit of the session's events (see `intervals`), keyed by `user_id`."""
-    return intervals(timeline(events, "user_id", "enter", "leave"), "user_id", "enter", scope)
+def visits(events: ir.Table) -> ir.Table:
+    """Every visit of the sessions' events (see `intervals`), keyed by `user_id`."""
+    return intervals(timeline(events, "user_id", "enter", "leave"), "user_id", "enter")
 
 
 def orphan_leaves(line: ir.Table) -> ir.Table:
@@ -69,6 +69,8 @@ def orphan_aggregates(orphans: ir.Table, spans: Sequence[Span]) -> dict[str, ir.
 
 def overlap_ms(v: ir.Table, span: Span) -> ir.IntegerValue:
     """Milliseconds of each visit `[a, stop)` inside `span`."""
+    if span.whole:  # a visit starts at or after `start` and stops at or before `as_of`
+        return v.stop - v.a
     inside = ibis.least(v.stop, span.hi) - ibis.greatest(v.a, span.lo)
     return ibis.greatest(inside, 0)
 
@@ -87,13 +89,18 @@ def visit_aggregates(v: ir.Table, spans: Sequence[Span]) -> dict[str, ir.Scalar]
 
 
 def online_steps(v: ir.Table) -> ir.Table:
-    """`online` after each instant `t` where it changes: columns `t`, `step`, `online`."""
+    """`online` after each instant `t` where it changes, per session: columns `session_id`,
+    `t`, `step`, `online`."""
     real = v.filter(v.e.isnull() | (v.e > v.a))
-    ups = real.select(t=real.a, step=ibis.literal(1, "int64"))
+    ups = real.select("session_id", t=real.a, step=ibis.literal(1, "int64"))
     ended = real.filter(real.e.notnull())
-    downs = ended.select(t=ended.e, step=ibis.literal(-1, "int64"))
-    steps = ups.union(downs, distinct=False).group_by("t").aggregate(step=ibis._.step.sum())
-    running = ibis.window(order_by=steps.t, preceding=None, following=0)
+    downs = ended.select("session_id", t=ended.e, step=ibis.literal(-1, "int64"))
+    steps = (
+        ups.union(downs, distinct=False)
+        .group_by(["session_id", "t"])
+        .aggregate(step=ibis._.step.sum())
+    )
+    running = ibis.window(group_by=steps.session_id, order_by=steps.t, preceding=None, following=0)
     return steps.mutate(online=steps.step.sum().over(running))
 
 
@@ -105,6 +112,10 @@ def online_aggregates(steps: ir.Table, spans: Sequence[Span]) -> dict[str, ir.Sc
     """
     out: dict[str, ir.Scalar] = {}
     for i, span in enumerate(spans):
+        if span.whole:  # every step lies in `[start, as_of]`: nothing online at `start - 1`
+            out[f"r{i}__peak_online"] = ibis.greatest(steps.online.max().coalesce(0), 0)
+            out[f"r{i}__online_at_end"] = steps.step.sum().coalesce(0)
+            continue
         at_lo = steps.step.sum(where=steps.t <= span.lo).coalesce(0)
         inside = steps.online.max(where=span.contains(steps.t)).coalesce(0)
         out[f"r{i}__peak_online"] = ibis.greatest(at_lo, inside)
