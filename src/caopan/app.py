@@ -263,29 +263,31 @@ class App:
         ]
         self.engine.insert("alerts", pa.Table.from_pylist(rows))
 
-    def product_stock(
+    def product_facts(
         self, product_ids: Sequence[str], engine: Engine | None = None
-    ) -> dict[str, int | None]:
-        """The known stock (`products.stock`) of some products; a product absent or without a
-        stock is left out (the smallest, if a product has several rows)."""
+    ) -> dict[str, tuple[str | None, int | None]]:
+        """The known name and stock (`products.name`, `products.stock`) of some products, in one
+        read; a product absent from `products` is left out (with several rows: the first name
+        in id order and the smallest stock)."""
         if not product_ids:
             return {}
         t = (engine or self.engine).table("products")
-        mine = t.filter(t.product_id.isin(list(product_ids)) & t.stock.notnull())
-        rows = mine.group_by("product_id").aggregate(stock=mine.stock.min()).to_pyarrow()
-        return dict(zip(rows["product_id"].to_pylist(), rows["stock"].to_pylist(), strict=True))
+        mine = t.filter(t.product_id.isin(list(product_ids)))
+        rows = mine.group_by("product_id").aggregate(name=mine.name.min(), stock=mine.stock.min())
+        got = rows.to_pyarrow().to_pylist()
+        return {r["product_id"]: (r["name"], r["stock"]) for r in got}
+
+    def product_stock(
+        self, product_ids: Sequence[str], engine: Engine | None = None
+    ) -> dict[str, int | None]:
+        """The known stock of some products; a product absent or without a stock is left out."""
+        return stock_of(self.product_facts(product_ids, engine))
 
     def product_names(
         self, product_ids: Sequence[str], engine: Engine | None = None
     ) -> dict[str, str]:
-        """The names of some products (`products.name`); a product absent or unnamed is left
-        out (the first name in id order, if a product has several rows)."""
-        if not product_ids:
-            return {}
-        t = (engine or self.engine).table("products")
-        mine = t.filter(t.product_id.isin(list(product_ids)) & t.name.notnull())
-        rows = mine.group_by("product_id").aggregate(name=mine.name.min()).to_pyarrow()
-        return dict(zip(rows["product_id"].to_pylist(), rows["name"].to_pylist(), strict=True))
+        """The names of some products; a product absent or unnamed is left out."""
+        return names_of(self.product_facts(product_ids, engine))
 
     def set_alert_thresholds(self, session_id: str, values: dict[str, Any]) -> AlertThresholds:
         """Change some alert thresholds of a session (the rest keep their current values)."""
@@ -745,3 +747,13 @@ def _per_file(progress: FileProgress | None, path: Path) -> Callable[[int], None
     if progress is None:
         return None
     return lambda done: progress(path, done)
+
+
+def stock_of(facts: dict[str, tuple[str | None, int | None]]) -> dict[str, int | None]:
+    """The stocks of `App.product_facts`, products without one left out."""
+    return {p: stock for p, (_, stock) in facts.items() if stock is not None}
+
+
+def names_of(facts: dict[str, tuple[str | None, int | None]]) -> dict[str, str]:
+    """The names of `App.product_facts`, unnamed products left out."""
+    return {p: name for p, (name, _) in facts.items() if name is not None}

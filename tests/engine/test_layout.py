@@ -15,7 +15,7 @@ from caopan.domain.stages import Thresholds
 from caopan.engine.backend import Engine, connect
 from caopan.engine.diagnosis import diagnose_many, span_of
 from caopan.engine.indicators import merchant_scope, sums
-from caopan.engine.layout import optimize
+from caopan.engine.layout import Optimized, optimize
 
 
 def _rows(engine: Engine, sql: str) -> list[tuple[object, ...]]:
@@ -80,8 +80,9 @@ def test_optimize_keeps_the_session_setting(tmp_path: Path) -> None:
 
 
 def test_optimize_is_refused_off_duckdb(engine: Engine) -> None:
-    if engine.kind == "duckdb":
-        pytest.skip("the refusal is for other engines")
+    if engine.kind == "duckdb":  # an empty DuckDB store: laid out, nothing to rewrite
+        assert optimize(engine) == Optimized(0, 0, 0)
+        return
     with pytest.raises(InvalidInput, match="DuckDB store"):
         optimize(engine)
 

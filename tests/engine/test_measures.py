@@ -540,8 +540,10 @@ def test_the_review_agrees_with_the_oracle(case: Scenario) -> None:
 # ------------------------------------------------------------------------ every engine
 
 
-def test_every_engine_gives_the_oracles_review(engine: Engine) -> None:
-    events = [
+def every_case() -> list[dict[str, Any]]:
+    """The windowed session plus a refund, an explanation, a marker, a paid entry and its
+    order, and a leave without an enter."""
+    return [
         *_windowed(),
         refund("r2", 9 * MIN + 1, "o1", 900),
         ev("x1", "explain_start", 2 * MIN, product_id="p1"),
@@ -550,6 +552,10 @@ def test_every_engine_gives_the_oracles_review(engine: Engine) -> None:
         paid("p3", 8 * MIN + 1, "o3", 2_500, user="u5"),
         leave("orphan", 8 * MIN, "u7"),
     ]
+
+
+def test_every_engine_gives_the_oracles_review(engine: Engine) -> None:
+    events = every_case()
     feed(engine, events)  # one batch: integer columns mix nulls and values
     oracle = Session(events, 9 * MIN + 1)
     assert session_measures(engine, "s1", 9 * MIN + 1) == oracle.measures(oracle.session_range())

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import Session
-from test_measures import MIN, _windowed, enter, ev, event, feed, leave, paid, refund, store
+from test_measures import MIN, enter, ev, event, every_case, feed, leave, paid, refund, store
 
 from caopan.domain.errors import NotFound
 from caopan.engine.backend import Engine
@@ -31,15 +31,7 @@ def _in(session_id: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _sessions() -> dict[str, list[dict[str, Any]]]:
     """Three sessions sharing ids: one ended, one still open (open visits, no live_end), one
     with only a marker."""
-    s1 = [
-        *_windowed(),
-        refund("r2", 9 * MIN + 1, "o1", 900),
-        ev("x1", "explain_start", 2 * MIN, product_id="p1"),
-        ev("k1", "marker", 3 * MIN, kind="lucky_bag"),
-        enter("d1", 8 * MIN, "u5", "paid_fentiao", is_follower=True),
-        paid("p3", 8 * MIN + 1, "o3", 2_500, user="u5"),
-        leave("orphan", 8 * MIN, "u7"),
-    ]
+    s1 = every_case()
     s2 = [
         enter("a1", 5 * MIN + 7, "u1", "follow"),
         enter("a2", 6 * MIN, "u2"),

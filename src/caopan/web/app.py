@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from caopan.app import App
+from caopan.app import App, names_of, stock_of
 from caopan.domain.alerts import Alert, Thresholds, evaluate, stock_remaining
 from caopan.domain.catalog import COMMISSION_METRIC
 from caopan.domain.errors import CaopanError
@@ -118,8 +118,9 @@ class Server:
         if recent is None or window is None:
             return {"session": whole, "window": None}
         ids = [p["product_id"] for p in whole["products"]]
-        stock = await self.read(lambda r: self.app.product_stock(ids, engine=r)) if ids else {}
-        names = await self.read(lambda r: self.app.product_names(ids, engine=r)) if ids else {}
+        facts = await self.read(lambda r: self.app.product_facts(ids, engine=r)) if ids else {}
+        stock: dict[str, int | None] = stock_of(facts)
+        names = names_of(facts)
         alerts = await self.track_alerts(session_id, window, recent, whole, stock, names)
         comments = await self.comments(session_id, window)
         left = stock_remaining(whole["products"], stock)
