@@ -203,8 +203,7 @@ class ViewerInterner:
         if len(check) == 0:
             return same
         size = lengths[check]
-        segment = np.cumsum(size) - size
-        within = np.arange(int(size.sum())) - np.repeat(segment, size)
+        segment, within = _spans(size)
         mine = data[np.repeat(starts[check], size) + within]
         stored = self._bytes.view[np.repeat(offsets[codes[check]], size) + within]
         same[check] = np.add.reduceat(mine != stored, segment) == 0
@@ -216,10 +215,7 @@ class ViewerInterner:
         """New codes for the strings `missing` (indices, in order of first sight)."""
         base = len(self)
         codes = np.arange(base, base + len(missing), dtype=np.int64)
-        total = int(lengths[missing].sum())
-        within = np.arange(total) - np.repeat(
-            np.cumsum(lengths[missing]) - lengths[missing], lengths[missing]
-        )
+        _, within = _spans(lengths[missing])
         self._bytes.extend(data[np.repeat(starts[missing], lengths[missing]) + within])
         self._offsets.extend(self._offsets.view[-1] + np.cumsum(lengths[missing]))
         fresh = hashes[missing]
@@ -337,13 +333,19 @@ def _utf8(strings: pa.Array) -> tuple[Array, Array, Array]:
     return starts, np.diff(offsets).astype(np.int64), data
 
 
+def _spans(lengths: Array) -> tuple[Array, Array]:
+    """For strings of `lengths` laid end to end: where each starts, and each byte's place
+    within its string."""
+    segment = np.cumsum(lengths) - lengths
+    return segment, np.arange(int(lengths.sum())) - np.repeat(segment, lengths)
+
+
 def _hash(starts: Array, lengths: Array, data: Array) -> Array:
     """A 64-bit hash of each string's bytes: a polynomial over the bytes, mixed (splitmix64)."""
     out = lengths.astype(np.uint64) * _MIX2
     total = int(lengths.sum())
     if total:
-        segment = np.cumsum(lengths) - lengths
-        within = np.arange(total) - np.repeat(segment, lengths)
+        segment, within = _spans(lengths)
         raw = data[np.repeat(starts, lengths) + within].astype(np.uint64)
         with np.errstate(over="ignore"):
             terms = raw * _powers(int(lengths.max()))[within]
