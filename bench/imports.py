@@ -40,7 +40,9 @@ def cpu_seconds() -> float:
 def floor(path: Path, db: Path) -> tuple[float, float]:
     """DuckDB reading the same file into a bare table (its own sniffing, every column): wall
     and CPU seconds."""
-    con = duckdb.connect(str(db))
+    from caopan.engine.backend import STORAGE_VERSION  # the floor's file in the store's format
+
+    con = duckdb.connect(str(db), config={"storage_compatibility_version": STORAGE_VERSION})
     con.execute("SET enable_progress_bar = false")
     start, cpu = time.perf_counter(), cpu_seconds()
     con.execute("CREATE TABLE bare AS SELECT * FROM read_csv(?)", [str(path)])

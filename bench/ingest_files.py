@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from caopan.app import App
+from caopan.engine.backend import STORAGE_VERSION  # the floor's file in the store's format
 
 TYPES = (
     ["impression"] * 30
@@ -74,7 +75,7 @@ def write_events(path: Path, n: int, sessions: int = 50, seed: int = 1) -> None:
 
 def baseline(path: Path, db: Path) -> tuple[float, float]:
     """Wall and CPU seconds of DuckDB's own read_json into a bare table."""
-    con = duckdb.connect(str(db))
+    con = duckdb.connect(str(db), config={"storage_compatibility_version": STORAGE_VERSION})
     start, cpu = time.perf_counter(), time.process_time()
     con.execute(
         "CREATE TABLE bare AS SELECT * FROM read_json(?, format='newline_delimited')",

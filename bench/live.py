@@ -27,6 +27,7 @@ import argparse
 import gc
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -187,6 +188,7 @@ def part_b(seconds: int, rate: int) -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def body(first: int, count: int, ts: int, rng: np.random.Generator) -> bytes:
@@ -286,6 +288,26 @@ def run_b(url: str, token: str, seconds: int, rate: int, pid: int) -> None:
         p50, p99 = np.percentile(lat, 50), np.percentile(lat, 99)
         print(f"    POST → pushed snapshot p50:       {p50 * 1000:>12,.0f} ms")
         print(f"    POST → pushed snapshot p99:       {p99 * 1000:>12,.0f} ms   (bar < 1,000 ms)")
+        print(f"    POST → pushed snapshot max:       {lat.max() * 1000:>12,.0f} ms")
+    during = [t for t, _ in seen if start <= t <= start + elapsed + 2.5]
+    if len(during) > 1:
+        gaps = np.diff(during) * 1000
+        print(
+            f"    gap between pushes received:      min {gaps.min():,.0f} ms, "
+            f"median {np.median(gaps):,.0f} ms (cap: one a second)"
+        )
+    push_stats(url)
+
+
+def push_stats(url: str) -> None:
+    """The server's own count of its refreshes of the screen's feed (compute + serialise)."""
+    for feed in httpx.get(f"{url}/api/health", timeout=5).json().get("push", []):
+        ms = feed["refresh_ms"]
+        print(
+            f"    server refreshes of {feed['session_id']}?window={feed['window']}:"
+            f" {feed['refreshes']} (last {ms['count']}: p50 {ms['p50']} ms,"
+            f" p99 {ms['p99']} ms, max {ms['max']} ms)"
+        )
 
 
 # -- (c) memory ---------------------------------------------------------------------------------

@@ -529,8 +529,9 @@ class App:
         self, session_ids: Sequence[str] | None = None, engine: Engine | None = None
     ) -> list[dict[str, Any]]:
         """The review of every stored session (or of those named) over its whole range as of
-        its latest event, in session order: `review(sid)` of each, the measures and breakdowns
-        of all computed together by queries grouped by session (`engine.review.review_many`)."""
+        its latest event, in session order: `review(sid)` of each. The sessions' ranges come
+        from one query; then each session is reviewed by the review's own cached statements
+        (`engine.review.review_many`, which can also group several sessions per query)."""
         store = engine or self.engine
         docs = engine_review.review_many(store, session_ids)
         for sid, doc in docs.items():

@@ -21,7 +21,9 @@ ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: the sync API keeps its event loop marked running in this thread
+# while it lives, so a browser held past this package would break every later `asyncio.run`.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not shutil.which("chromium"):
         pytest.fail("Debian's chromium is missing: `make test` installs it (make system)")

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from tests.web.server import ServerProcess, caopan
 
 ARTEFACTS = Path(__file__).resolve().parents[2] / "out" / "test-artifacts"

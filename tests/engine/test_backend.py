@@ -149,6 +149,47 @@ def test_a_duckdb_file_store_persists(tmp_path: object) -> None:
     second.close()
 
 
+def _string_compressions(engine: Engine, table: str) -> set[str]:
+    rows = engine.con.con.execute(
+        f"SELECT DISTINCT compression FROM pragma_storage_info('{table}') "
+        "WHERE segment_type = 'VARCHAR'"
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def _many_sessions(rows: int) -> pa.Table:
+    return pa.table(
+        {
+            "session_id": [f"S-{k:07d}" for k in range(rows)],
+            "merchant_id": [f"M-{k % 7}" for k in range(rows)],
+        }
+    )
+
+
+def test_a_new_file_store_is_written_in_the_newer_storage_format(tmp_path: object) -> None:
+    engine = connect(f"duckdb:///{tmp_path}/new.duckdb")
+    engine.insert("live_sessions", _many_sessions(150_000))
+    engine.con.raw_sql("CHECKPOINT")
+    # dictionary + FSST in one step exists only from storage format v1.3.0 on
+    assert "DICT_FSST" in _string_compressions(engine, "live_sessions")
+    engine.close()
+
+
+def test_a_store_in_the_older_format_opens_and_keeps_its_format(tmp_path: object) -> None:
+    import duckdb
+
+    path = f"{tmp_path}/old.duckdb"
+    duckdb.connect(path).close()  # DuckDB's default: the oldest readable format
+    engine = connect(f"duckdb:///{path}")
+    engine.insert("live_sessions", _many_sessions(150_000))
+    engine.con.raw_sql("CHECKPOINT")
+    assert "DICT_FSST" not in _string_compressions(engine, "live_sessions")
+    engine.close()
+    again = connect(f"duckdb:///{path}")
+    assert again.table("live_sessions").count().to_pyarrow().as_py() == 150_000
+    again.close()
+
+
 def test_an_unreadable_store_is_a_clear_error(tmp_path: object) -> None:
     bad = f"{tmp_path}/not-a-db.duckdb"
     with open(bad, "wb") as f:

@@ -45,15 +45,16 @@ def _sessions() -> dict[str, list[dict[str, Any]]]:
     return {"s1": _in("s1", s1), "s2": _in("s2", s2), "s3": _in("s3", s3)}
 
 
-def test_every_engine_reviews_many_sessions_as_each_alone(engine: Engine) -> None:
+@pytest.mark.parametrize("chunk", [1, 2, 25])
+def test_every_engine_reviews_many_sessions_as_each_alone(engine: Engine, chunk: int) -> None:
     sessions = _sessions()
     feed(engine, [e for events in sessions.values() for e in events])
-    many = review_many(engine)
+    many = review_many(engine, chunk=chunk)
     assert sorted(many) == ["s1", "s2", "s3"]
     for sid, events in sessions.items():
         assert many[sid] == review(engine, sid)
         assert many[sid] == Session(events).review(sid)
-    assert review_many(engine, ["s2"]) == {"s2": many["s2"]}
+    assert review_many(engine, ["s2"], chunk=chunk) == {"s2": many["s2"]}
 
 
 def test_an_unknown_session_is_refused() -> None:
@@ -74,11 +75,13 @@ def stores(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
 
 @pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(stores())
-def test_random_sessions_reviewed_together_equal_the_oracle(sessions: dict[str, Any]) -> None:
+@given(stores(), st.sampled_from([1, 2, 25]))
+def test_random_sessions_reviewed_together_equal_the_oracle(
+    sessions: dict[str, Any], chunk: int
+) -> None:
     engine = store([e for events in sessions.values() for e in events])
     try:
-        many = review_many(engine)
+        many = review_many(engine, chunk=chunk)
         assert many == {sid: Session(events).review(sid) for sid, events in sessions.items()}
     finally:
         engine.close()

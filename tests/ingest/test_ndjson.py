@@ -376,6 +376,46 @@ def test_invalid_utf8_inside_a_string_is_rejected(bad: bytes) -> None:
     assert "not UTF-8" in parsed.rejections[0].reason
 
 
+def _decodes(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_UTF8_TAILS = [[], [0x80], [0x9F], [0xA0], [0xBF], [0x80, 0x80], [0x9F, 0xBF], [0xA0, 0x80]]
+_UTF8_TAILS += [[0x90, 0x80, 0x80], [0x8F, 0xBF, 0xBF], [0x80, 0x80, 0x80], [0xC0]]
+_UTF8_EDGES = [
+    bytes([lead, *tail])
+    for lead in (0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF)
+    for tail in _UTF8_TAILS
+]
+"""Lead bytes at the edges of UTF-8 (overlong, surrogate, past U+10FFFF) with short tails."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.binary(max_size=6),
+            st.text(max_size=6).map(lambda t: t.encode("utf-8", "surrogatepass")),
+            st.sampled_from(_UTF8_EDGES),
+        ),
+        max_size=8,
+    ).map(b"".join)
+)
+def test_the_utf8_check_agrees_with_python_decoding(data: bytes) -> None:
+    # surrogates, overlong forms and code points past U+10FFFF are refused by both
+    assert ndjson.utf8_valid(data) == _decodes(data)
+    assert ndjson.utf8_valid(b"x" * 70 + data) == _decodes(data)
+
+
+def test_the_utf8_check_agrees_with_python_decoding_on_every_edge() -> None:
+    for edge in _UTF8_EDGES:
+        assert ndjson.utf8_valid(edge) == _decodes(edge), edge
+
+
 @pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
 def test_nan_in_an_unknown_field_is_rejected_like_the_slow_path_does(constant: bytes) -> None:
     bad = dumps(event("live_start", "b"))[:-1] + b',"x":' + constant + b"}"

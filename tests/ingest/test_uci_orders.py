@@ -8,7 +8,10 @@ import csv
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from caopan.app import App
+from caopan.engine import imports as engine_imports
 from caopan.ingest.imports import Request
 
 HEADER = [
@@ -79,4 +82,55 @@ def test_orders_of_one_row_read_as_orders_of_several(tmp_path: Path) -> None:
         ("536371", "13047", None, at[12], True, 2 * 185, 0, 0, None),
         ("536372", "13047", None, at[13], True, 2 * 185 + 1800, 1800, 0, post),
         ("C536370", None, "cancelled", at[11], False, 0, 0, 0, '{"Country":"UK"}'),
+    ]
+
+
+def test_orders_of_one_row_each_are_keyed_as_numbered_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose orders all have one row is keyed `order_id#1` without numbering; every
+    table must read as the numbered keying writes it (and the shortcut must have been taken)."""
+    rows = [
+        ["536369", "POST", "POSTAGE", "1", "2011-12-04 10:00:00", "18.00", "13047.0", "UK"],
+        ["C536370", "22633", "HAND WARMER", "-1", "2011-12-04 11:00:00", "1.85", "", "UK"],
+        ["536371", "22633", "HAND WARMER", "2", "2011-12-04 12:00:00", "1.85", "13047.0", "-"],
+        ["536372", "85123A", "HANGING HEART", "6", "2011-12-04 13:00:00", "2.55", "", "FR"],
+    ]
+    path = tmp_path / "retail.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([HEADER, *rows])
+    taken: list[bool] = []
+    real = engine_imports._one_row_each
+
+    def spy(con: object) -> bool:
+        taken.append(real(con))
+        return taken[-1]
+
+    def tables(name: str) -> dict[str, list[tuple[object, ...]]]:
+        with App(f"duckdb:///{tmp_path / name}") as app:
+            (report,) = app.import_files([path], Request(mapping="uci-online-retail"))
+            assert report.refused is None and report.new == 4
+            sql = app.engine.con.con.execute
+            return {
+                t: sorted(sql(f"SELECT {columns} FROM {t}").fetchall(), key=str)
+                for t, columns in (
+                    ("orders", "*"),
+                    ("order_lines", "*"),
+                    ("refunds", "*"),
+                    ("products", "*"),
+                    ("imported_rows", "* EXCLUDE (imported_at)"),  # the time of the import
+                )
+            }
+
+    monkeypatch.setattr(engine_imports, "_one_row_each", spy)
+    fast = tables("fast.duckdb")
+    monkeypatch.setattr(engine_imports, "_one_row_each", lambda con: False)
+    numbered = tables("numbered.duckdb")
+    assert taken == [True]
+    assert fast == numbered
+    assert sorted(r[1] for r in fast["imported_rows"]) == [
+        "536369#1",
+        "536371#1",
+        "536372#1",
+        "C536370#1",
     ]

@@ -33,11 +33,20 @@ from caopan.engine.schema import SCHEMA_VERSION, TABLES, schema_of
 
 DEFAULT_DB = "caopan.duckdb"
 
+STORAGE_VERSION = "v1.3.0"
+"""The DuckDB storage format a new store file is written in. DuckDB writes new files in its
+oldest readable format unless asked; this newer one compresses strings by dictionary plus FSST
+in one step, which costs ~40 % less CPU to append the same rows (measured on 6 M rows of
+`live_events`: 5.9–6.8 CPU s against 10.3–13.5) for a ~20 % larger file, and reads as fast. A
+store written in it opens with DuckDB 1.3 or later only (caopan pins a later one). A store
+created earlier keeps its format."""
+
 BULK_APPEND_THREADS = 1
 BULK_APPEND_MIN_ROWS = 100_000
 """In bulk mode, an append of at least this many rows runs on `BULK_APPEND_THREADS` DuckDB
 threads: measured on 1 M events, one thread appends with about half the CPU time of two (the
-file reader parses on another thread meanwhile). Queries keep every thread."""
+file reader parses on another thread meanwhile). So does the commit of a transaction (1 M
+events: 0.5 CPU s on one thread against 0.9–1.4 on two). Queries keep every thread."""
 
 
 def default_url() -> str:
@@ -161,7 +170,8 @@ class Engine:
             con.execute("ROLLBACK")
             raise
         self._in_transaction = False
-        con.execute("COMMIT")
+        with self._append_threads(BULK_APPEND_MIN_ROWS):  # in bulk mode, on one thread too
+            con.execute("COMMIT")
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
@@ -251,7 +261,7 @@ def _connect_duckdb(url: str) -> Engine:
     else:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            con = ibis.duckdb.connect(database=path)
+            con = ibis.duckdb.connect(database=path, storage_compatibility_version=STORAGE_VERSION)
         except Exception as exc:  # duckdb raises its own IOException family
             raise EngineError(f"cannot open the DuckDB store {path}: {exc}") from exc
     return Engine(url=url, kind="duckdb", con=con)

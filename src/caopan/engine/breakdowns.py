@@ -114,7 +114,7 @@ def series_of(ev: ir.Table) -> ir.Table:
     pays = p.group_by(["session_id", "minute"]).aggregate(
         pay_orders=p.order_id.count(), pay_gmv_fen=p.amount_fen.sum()
     )
-    steps = visits.online_steps(visits.visits(ev))
+    steps = visits.step_events(visits.visits(ev))  # no running sum: only each minute's net
     steps = steps.mutate(minute=_minute(steps.t))
     online = steps.group_by(["session_id", "minute"]).aggregate(online_step=steps.step.sum())
     columns = [k for k in SERIES_KEYS if k not in ("online_now", "gpm_fen")] + ["online_step"]

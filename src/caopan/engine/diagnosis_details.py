@@ -10,9 +10,15 @@ import ibis.expr.types as ir
 
 from caopan.domain.clock import MS_PER_DAY
 from caopan.domain.events import SOURCE_CLASSES
-from caopan.domain.segments import PRICE_BANDS, price_band, rfm_segments
+from caopan.domain.segments import PRICE_BANDS, rfm_segments
 from caopan.engine.backend import Engine
-from caopan.engine.indicators import SHANGHAI_OFFSET_MS, Scope, Span, merchant_scope
+from caopan.engine.indicators import (
+    SHANGHAI_OFFSET_MS,
+    Scope,
+    Span,
+    merchant_lines,
+    merchant_scope,
+)
 from caopan.engine.sources import source_class
 
 Row = dict[str, Any]
@@ -31,14 +37,13 @@ def details(
     if scope is None:
         with merchant_scope(engine, span, merchant_id) as made:
             return details(engine, merchant_id, span, made)
-    orders, lines = scope.orders, scope.lines
     return {
-        "daily": daily(orders),
-        "products": products(engine, orders, lines, span),
-        "price_bands": price_bands(lines, orders),
+        "daily": daily(scope.orders),
+        "products": products(engine, scope, span),
+        "price_bands": price_bands(scope.sold),
         "sources": sources(engine, merchant_id, span),
-        "refund_reasons": refund_reasons(engine, scope.owned, merchant_id, span),
-        "segments": segments(orders, span),
+        "refund_reasons": refund_reasons(scope.refunds, span),
+        "segments": segments(scope.orders, span),
     }
 
 
@@ -55,32 +60,27 @@ def _date_text(day_number: int) -> str:
     return (date(1970, 1, 1) + timedelta(days=int(day_number))).isoformat()
 
 
-def products(engine: Engine, orders: ir.Table, all_lines: ir.Table, span: Span) -> list[Row]:
-    """Products by GMV in the window (all of them), with cumulative share, previous GMV and
-    the refunds dated in the window on their lines (`all_lines`: the orders' lines)."""
-    lines = all_lines
-    key = lines.product_id.coalesce(lines.sku)
-    lines = lines.select(
-        _order=lines.order_id, line_no=lines.line_no, product=key, fen=lines.paid_fen
+def products(engine: Engine, scope: Scope, span: Span) -> list[Row]:
+    """Products by GMV in the window (all of them), with cumulative share, previous GMV, the
+    lines sold in the window (`orders`) and the refunds dated in the window on their lines."""
+    sold = scope.sold
+    per = sold.group_by("product").aggregate(
+        gmv_fen=ibis.cases((sold.period == "cur", sold.fen), else_=0).sum(),
+        previous_fen=ibis.cases((sold.period == "prev", sold.fen), else_=0).sum(),
+        orders=ibis.cases((sold.period == "cur", sold.lines), else_=0).sum(),
     )
-    o = orders.select("order_id", "period")
-    j = o.inner_join(lines, o.order_id == lines._order)
-    per = j.group_by("product").aggregate(
-        gmv_fen=ibis.cases((j.period == "cur", j.fen), else_=0).sum(),
-        previous_fen=ibis.cases((j.period == "prev", j.fen), else_=0).sum(),
-        orders=ibis.cases((j.period == "cur", 1), else_=0).sum(),
-    )
-    r = engine.table("refunds")
+    r = scope.refunds
     r = r.filter((r.refunded_at >= span.start) & (r.refunded_at < span.end))
-    mine = orders.select(_o=orders.order_id).distinct()
-    rl = r.inner_join(mine, r.order_id == mine._o)
-    refunds_per = _refunds_per_product(all_lines, rl)
+    r = r.semi_join(scope.orders, r.order_id == scope.orders.order_id)
+    # Only the lines of the refunded orders are read for their products.
+    refunded = merchant_lines(engine, scope.merchant_id, r.select(_id=r.order_id))
+    refunds_per = _refunds_per_product(refunded, r)
     joined = per.left_join(refunds_per, per.product == refunds_per._rp)
     names = engine.table("products").select(_pid=ibis._.product_id, name=ibis._.name)
     joined = joined.select(*per.columns, refund_fen=joined.refund_fen.coalesce(0))
     joined = joined.left_join(names, joined.product == names._pid).select(*joined.columns, "name")
     rows = _rows(joined.filter((joined.gmv_fen > 0) | (joined.previous_fen > 0)))
-    rows.sort(key=lambda x: (-x["gmv_fen"], x["product"]))
+    rows.sort(key=lambda x: (-x["gmv_fen"], x["product"] is None, x["product"] or ""))
     total = sum(x["gmv_fen"] for x in rows) or 1
     running = 0
     for x in rows:
@@ -99,17 +99,19 @@ def _refunds_per_product(lines: ir.Table, refunds: ir.Table) -> ir.Table:
     return j.group_by("_rp").aggregate(refund_fen=j.amount_fen.sum())
 
 
-def price_bands(lines: ir.Table, orders: ir.Table) -> list[Row]:
-    o = orders.filter(orders.period == "cur").select("order_id")
-    j = o.inner_join(lines, o.order_id == lines.order_id)
-    per = j.group_by(unit=j.unit_price_fen).aggregate(gmv_fen=j.paid_fen.sum(), lines=j.count())
-    gmv = dict.fromkeys((b[0] for b in PRICE_BANDS), 0)
-    count = dict.fromkeys((b[0] for b in PRICE_BANDS), 0)
-    for r in _rows(per):
-        band = price_band(r["unit"])
-        gmv[band] += r["gmv_fen"] or 0
-        count[band] += r["lines"]
-    return [{"band": b, "gmv_fen": gmv[b], "lines": count[b]} for b in gmv]
+def price_bands(sold: ir.Table) -> list[Row]:
+    """Merchandise and lines sold in the window by unit-price band, every band listed."""
+    cur = sold.filter(sold.period == "cur")
+    per = cur.group_by("band").aggregate(gmv_fen=cur.fen.sum(), lines=cur.lines.sum())
+    found = {r["band"]: r for r in _rows(per)}
+    return [
+        {
+            "band": b,
+            "gmv_fen": (found[b]["gmv_fen"] or 0) if b in found else 0,
+            "lines": found[b]["lines"] if b in found else 0,
+        }
+        for b, _, _ in PRICE_BANDS
+    ]
 
 
 def sources(engine: Engine, merchant_id: str, span: Span) -> list[Row]:
@@ -126,18 +128,13 @@ def sources(engine: Engine, merchant_id: str, span: Span) -> list[Row]:
     return _rows(per.order_by(["period", "traffic_class"]))
 
 
-def refund_reasons(engine: Engine, owned: ir.Table, merchant_id: str, span: Span) -> list[Row]:
-    """Refunds dated in the window by reason (`owned`: the orders, or a part holding the
-    merchant's)."""
-    r = engine.table("refunds")
-    r = r.filter((r.refunded_at >= span.start) & (r.refunded_at < span.end))
-    o = owned
-    mine = o.filter(o.merchant_id == merchant_id).select(_o=o.order_id)
-    j = r.inner_join(mine, r.order_id == mine._o)
+def refund_reasons(refunds: ir.Table, span: Span) -> list[Row]:
+    """Refunds dated in the window by reason (`refunds`: those of the merchant's orders)."""
+    j = refunds.filter((refunds.refunded_at >= span.start) & (refunds.refunded_at < span.end))
     per = j.group_by(reason=j.reason.coalesce("未知 unknown")).aggregate(
         refund_fen=j.amount_fen.sum(), refunds=j.count()
     )
-    return _rows(per.order_by(ibis.desc("refund_fen")))
+    return _rows(per.order_by([ibis.desc("refund_fen"), ibis.asc("reason")]))
 
 
 def segments(orders: ir.Table, span: Span) -> list[Row]:

@@ -87,9 +87,10 @@ def write_stage(
     try:
         return _write(con, target, files, typed, merchant_id, source, now, postage)
     finally:
-        for name in ("caopan_import_keyed", "caopan_import_touched", "caopan_import_status"):
+        for view in (_ROWS, "caopan_rows", "caopan_stage"):
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+        for name in (*_SCRATCH, "caopan_import_keyed", "caopan_import_touched"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
-        con.execute("DROP VIEW IF EXISTS caopan_stage")
         if on_disk:
             con.execute(f"SET memory_limit = '{limit}'")
 
@@ -125,7 +126,9 @@ def _write(
         )
         group = "row_key"
     rows, extra = "caopan_stage s", ""
-    if target != "sessions":  # number the rows on the narrow columns, then join them back
+    if target != "sessions" and _one_row_each(con):  # as numbered below, without numbering
+        key, extra = "s.order_id || '#1'", ", CAST(1 AS BIGINT) AS lines"
+    elif target != "sessions":  # number the rows on the narrow columns, then join them back
         lines = "count(*) OVER (PARTITION BY order_id)"
         rows += (
             f" JOIN (SELECT row, {key} AS row_key, {lines} AS lines FROM caopan_stage) n"
@@ -148,6 +151,7 @@ def _write(
     con.execute("BEGIN TRANSACTION")
     try:
         if written.new or written.changed:
+            _touched_rows(con, every=written.unchanged == 0)
             _WRITERS[target](con, merchant_id, source, postage or [])
             con.execute(
                 f"""DELETE FROM imported_rows WHERE target = {_lit(target)}
@@ -155,8 +159,7 @@ def _write(
             )
             con.execute(
                 f"""INSERT INTO imported_rows SELECT {_lit(target)}, row_key, group_key, fp,
-                {_lit(source)}, {int(now)} FROM caopan_import_keyed
-                WHERE group_key IN (SELECT group_key FROM caopan_import_touched)"""
+                {_lit(source)}, {int(now)} FROM {_ROWS}"""
             )
         con.execute("COMMIT")
     except Exception:
@@ -164,6 +167,15 @@ def _write(
         raise
     _summaries(con, target, written)
     return written
+
+
+def _one_row_each(con: Any) -> bool:
+    """Whether every staged row has an order id of its own (no null, none twice): then each
+    row is `order_id#1`, an order of one line (as in most order exports)."""
+    (single,) = con.execute(
+        "SELECT count(DISTINCT order_id) = count(*) FROM caopan_stage"
+    ).fetchone()
+    return bool(single)
 
 
 def _compare(con: Any, target: str) -> Written:
@@ -190,6 +202,22 @@ def _compare(con: Any, target: str) -> Written:
 
 
 _TOUCHED = "SELECT group_key FROM caopan_import_touched"
+_ROWS = "caopan_import_rows"
+"""A view of the keyed rows of the touched groups, which the writers read (several times)."""
+_SCRATCH = ("caopan_import_subset", "caopan_import_adj", "caopan_import_status")
+
+
+def _touched_rows(con: Any, every: bool) -> None:
+    """`_ROWS`: the keyed rows themselves when every group is touched (no row unchanged),
+    else those of the touched groups, selected once."""
+    rows = "caopan_import_keyed"
+    if not every:
+        rows = "caopan_import_subset"
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {rows} AS SELECT * FROM caopan_import_keyed
+            WHERE group_key IN ({_TOUCHED})"""
+        )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {_ROWS} AS SELECT * FROM {rows}")
 
 
 def _write_orders(con: Any, merchant_id: str | None, source: str, postage: list[str]) -> None:
@@ -199,7 +227,7 @@ def _write_orders(con: Any, merchant_id: str | None, source: str, postage: list[
         f"""CREATE OR REPLACE TEMP VIEW caopan_rows AS
         SELECT *, CAST(split_part(row_key, '#', -1) AS BIGINT) AS line_no,
             non_product IS NULL AND NOT is_refund AS goods
-        FROM caopan_import_keyed WHERE group_key IN ({_TOUCHED})"""
+        FROM {_ROWS}"""
     )
     con.execute(f"DELETE FROM order_lines WHERE order_id IN ({_TOUCHED})")
     con.execute(
@@ -232,13 +260,16 @@ def _write_orders(con: Any, merchant_id: str | None, source: str, postage: list[
             AND p.merchant_id IS NOT DISTINCT FROM {_lit(merchant_id)})
         GROUP BY product_id"""
     )
-    adj = f"""WITH adj AS (
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE caopan_import_adj AS
             SELECT order_id, to_json(map_from_entries(list(struct_pack(k := product_id,
                 v := fen) ORDER BY product_id))) AS amounts,
                 sum(fen) FILTER (WHERE product_id IN ({postal})) AS postage
             FROM (SELECT order_id, product_id, sum(paid) AS fen FROM caopan_rows
                   WHERE non_product IS NOT NULL GROUP BY ALL)
-            GROUP BY order_id)"""
+            GROUP BY order_id"""
+    )
+    adj = "WITH adj AS (SELECT * FROM caopan_import_adj)"
     # An order of one row is that row (the aggregates below, without grouping).
     con.execute(
         f"""INSERT INTO orders {adj}
@@ -277,10 +308,11 @@ def _write_orders(con: Any, merchant_id: str | None, source: str, postage: list[
         GROUP BY r.order_id"""
     )
     con.execute("DROP VIEW caopan_rows")
+    con.execute("DROP TABLE caopan_import_adj")
 
 
 def _write_bill(con: Any, merchant_id: str | None, source: str, postage: list[str]) -> None:
-    rows = f"FROM caopan_import_keyed WHERE group_key IN ({_TOUCHED})"
+    rows = f"FROM {_ROWS}"
     con.execute(f"DELETE FROM settlement_lines WHERE line_id IN ({_TOUCHED})")
     con.execute(
         f"DELETE FROM refunds WHERE refund_id IN (SELECT 'bill:' || g FROM ({_TOUCHED}) t(g))"
@@ -295,12 +327,12 @@ def _write_bill(con: Any, merchant_id: str | None, source: str, postage: list[st
         f"""INSERT INTO refunds SELECT 'bill:' || row_key, order_id, NULL,
             CASE WHEN coalesce(refund, 0) <> 0 THEN abs(refund) ELSE abs(settled) END,
             settled_at, coalesce(rule, '结算后退款 refund after settlement')
-        {rows} AND (coalesce(refund, 0) <> 0 OR settled < 0)"""
+        {rows} WHERE (coalesce(refund, 0) <> 0 OR settled < 0)"""
     )
 
 
 def _write_sessions(con: Any, merchant_id: str | None, source: str, postage: list[str]) -> None:
-    rows = f"FROM caopan_import_keyed WHERE group_key IN ({_TOUCHED})"
+    rows = f"FROM {_ROWS}"
     con.execute(f"DELETE FROM live_sessions WHERE session_id IN ({_TOUCHED})")
     con.execute(f"DELETE FROM session_stats WHERE session_id IN ({_TOUCHED})")
     con.execute(

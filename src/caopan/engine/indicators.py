@@ -27,6 +27,7 @@ from caopan.domain.indicators import (
     SELF_CHANNELS,
     SHELF_CHANNELS,
 )
+from caopan.domain.segments import PRICE_BANDS
 from caopan.engine.backend import Engine
 from caopan.engine.sources import source_class
 
@@ -103,15 +104,9 @@ LINE_COLUMNS = (
 """The columns of `order_lines` the diagnosis reads."""
 
 
-def _orders(engine: Engine, owned: ir.Table | None) -> ir.Table:
-    return engine.table("orders") if owned is None else owned
-
-
-def _orders_in(
-    engine: Engine, span: Span, merchants: Sequence[str] | None, owned: ir.Table | None = None
-) -> ir.Table:
+def _orders_in(engine: Engine, span: Span, merchants: Sequence[str] | None) -> ir.Table:
     """Orders paid from the history start to the window's end, as stored."""
-    o = _narrow(_orders(engine, owned), merchants)
+    o = _narrow(engine.table("orders"), merchants)
     return o.filter(
         o.paid_at.notnull() & (o.paid_at >= span.history_start) & (o.paid_at < span.end)
     )
@@ -121,14 +116,13 @@ def paid_orders(
     engine: Engine,
     span: Span,
     merchants: Sequence[str] | None,
-    owned: ir.Table | None = None,
     lines: ir.Table | None = None,
 ) -> ir.Table:
     """Orders paid from the history start to the window's end, one row each, with their
     merchandise (`merch_fen`), whether it was sold in the merchant's own session (`own_room`)
-    and its `period`. `owned` (the merchants' orders) and `lines` (order lines holding at
-    least theirs) may be given already narrowed: see `Scope`."""
-    o = _orders_in(engine, span, merchants, owned)
+    and its `period`. `lines`: a part of the order lines holding those of the orders with no
+    paid amount (see `Scope`)."""
+    o = _orders_in(engine, span, merchants)
     # The merchandise of an order is its paid amount less freight; only an order with no paid
     # amount (an import that gives lines alone) is summed from its lines.
     lines = engine.table("order_lines") if lines is None else lines
@@ -157,42 +151,93 @@ def paid_orders(
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """One merchant's orders (`owned`: every one, the columns the diagnosis reads), its paid
-    orders (`paid_orders`) and their order lines, each materialised once: the single-merchant
-    path reads them for its sums and for the page's breakdowns instead of reading the whole
-    `orders` and `order_lines` again for every query."""
+    """One merchant's orders and lines over a span, staged once for its sums and for the
+    page's breakdowns, so that the store's `orders`, `order_lines` and `refunds` are each read
+    once per report:
+
+    * `orders`: its paid orders (`paid_orders`, from the history start to the window's end);
+    * `sold`: their lines grouped by (merchant, product, period, price band), with the
+      merchandise (`fen`), the talent commission and the number of lines (`line_sales`);
+    * `refunds`: every refund of any of its orders (the refunds' columns).
+
+    An order is identified by its `order_id` (every writer keeps it unique), so a refund of
+    the merchant's order is the merchant's once."""
 
     merchant_id: str
-    owned: ir.Table
     orders: ir.Table
-    lines: ir.Table
+    sold: ir.Table
+    refunds: ir.Table
 
 
 @contextmanager
 def merchant_scope(engine: Engine, span: Span, merchant_id: str) -> Iterator[Scope]:
     """The `Scope` of one merchant over `span`, released on exit."""
-    every = _narrow(engine.table("orders"), [merchant_id]).select(*ORDER_COLUMNS)
-    with every.cache() as owned:
-        paid = _orders_in(engine, span, [merchant_id], owned)
-        mine = merchant_lines(engine, merchant_id, paid.select(_id=paid.order_id))
-        with (
-            mine.cache() as lines,
-            paid_orders(engine, span, [merchant_id], owned, lines).cache() as orders,
-        ):
-            yield Scope(merchant_id, owned, orders, lines)
+    paid = _orders_in(engine, span, [merchant_id])
+    # Lines are read for the merchandise of orders with no paid amount alone (imports that
+    # give lines only); on other stores this reads nothing.
+    unpaid = merchant_lines(
+        engine, merchant_id, paid.filter(paid.paid_fen.isnull()).select(_id=paid.order_id)
+    )
+    refunds = engine.table("refunds")
+    with paid_orders(engine, span, [merchant_id], lines=unpaid).cache() as orders:
+        sold = line_sales(orders, merchant_lines(engine, merchant_id))
+        # Every order of the merchant: those just read, and the others (unpaid, or paid
+        # outside the span: on a clustered store, a few row groups at most).
+        o = _narrow(engine.table("orders"), [merchant_id])
+        outside = o.paid_at.isnull() | (o.paid_at < span.history_start) | (o.paid_at >= span.end)
+        ids = ibis.union(
+            orders.select(_o=orders.order_id),
+            o.filter(outside).select(_o=o.order_id),
+            distinct=False,
+        )
+        theirs = refunds.semi_join(ids, refunds.order_id == ids._o)
+        with sold.cache() as grouped, theirs.cache() as refunded:
+            yield Scope(merchant_id, orders, grouped, refunded)
 
 
-def merchant_lines(engine: Engine, merchant_id: str, ids: ir.Table) -> ir.Table:
-    """The lines of the orders `ids` (column `_id`, orders of `merchant_id`): those stored
-    with the merchant (a store clustered by `caopan db optimize` reads only its row groups),
-    and those stored without one (an older writer) looked up by order."""
+def merchant_lines(engine: Engine, merchant_id: str, ids: ir.Table | None = None) -> ir.Table:
+    """The lines of the orders `ids` (column `_id`, orders of `merchant_id`; None: any of
+    its orders, to be joined with them): those stored with the merchant (a store clustered
+    by `caopan db optimize` reads only its row groups), and those stored without one (an
+    older writer) looked up by order."""
     lines = engine.table("order_lines")
     tagged = lines.filter(lines.merchant_id == merchant_id)
     untagged = lines.filter(lines.merchant_id.isnull())
-    return ibis.union(
-        tagged.semi_join(ids, tagged.order_id == ids._id).select(*LINE_COLUMNS),
-        untagged.semi_join(ids, untagged.order_id == ids._id).select(*LINE_COLUMNS),
-        distinct=False,
+    if ids is not None:
+        tagged = tagged.semi_join(ids, tagged.order_id == ids._id)
+        untagged = untagged.semi_join(ids, untagged.order_id == ids._id)
+    return ibis.union(tagged.select(*LINE_COLUMNS), untagged.select(*LINE_COLUMNS), distinct=False)
+
+
+def price_band_of(unit_price_fen: ir.IntegerValue) -> ir.StringValue:
+    """The unit-price band of a line (`caopan.domain.segments.price_band`, in SQL)."""
+    price = unit_price_fen.coalesce(0)
+    (first, _, _), *rest = PRICE_BANDS
+    return ibis.cases(
+        *((price >= low, ibis.literal(name)) for name, low, _ in reversed(rest)),
+        else_=ibis.literal(first),
+    )
+
+
+def line_sales(orders: ir.Table, lines: ir.Table) -> ir.Table:
+    """The lines of `orders` (paid orders; `lines`: a part of the order lines holding
+    theirs) grouped by (merchant, product, period, price band): merchandise (`fen`), talent
+    commission (paid × the line's rate, rounded per line) and lines. `product_sales` and the
+    page's breakdowns are sums of these rows."""
+    key = lines.product_id.coalesce(lines.sku)
+    commission = (lines.paid_fen * lines.talent_rate_ppm / 1_000_000).round().cast("int64")
+    lines = lines.select(
+        _order=lines.order_id,
+        product=key,
+        band=price_band_of(lines.unit_price_fen),
+        fen=lines.paid_fen,
+        commission=commission,
+    )
+    j = orders.select("merchant_id", "order_id", "period").inner_join(
+        lines, orders.order_id == lines._order
+    )
+    return j.group_by("merchant_id", "product", "period", "band").aggregate(
+        fen=j.fen.sum(), commission=j.commission.sum(), lines=j.count()
     )
 
 
@@ -277,6 +322,13 @@ def product_sales(engine: Engine, orders: ir.Table, lines: ir.Table | None = Non
     )
 
 
+def sold_products(sold: ir.Table) -> ir.Table:
+    """`product_sales` from the rows of `line_sales`."""
+    return sold.group_by("merchant_id", "product", "period").aggregate(
+        fen=sold.fen.sum(), commission=sold.commission.sum()
+    )
+
+
 def product_sums(sales: ir.Table) -> ir.Table:
     """Per (merchant, period): SKUs sold, top-5 GMV, hero SKUs, rising SKUs, new-product GMV.
 
@@ -336,15 +388,18 @@ def listed_products(engine: Engine, sales: ir.Table, merchants: Sequence[str] | 
 
 
 def refund_sums(
-    engine: Engine, span: Span, merchants: Sequence[str] | None, owned: ir.Table | None = None
+    engine: Engine, span: Span, merchants: Sequence[str] | None, scope: Scope | None = None
 ) -> ir.Table:
     """Per (merchant, period of the refund's date): refunded amount, quality refunds, refunds
-    with a known reason (`owned`: the merchants' orders, when already narrowed)."""
-    r = engine.table("refunds")
+    with a known reason (`scope`: the refunds of one merchant's orders, already read)."""
+    r = engine.table("refunds") if scope is None else scope.refunds
     r = r.filter((r.refunded_at >= span.prev_start) & (r.refunded_at < span.end))
-    o = _narrow(_orders(engine, owned), merchants)
-    owners = o.select(_order=o.order_id, merchant_id=o.merchant_id)
-    j = r.inner_join(owners, r.order_id == owners._order)
+    if scope is None:
+        o = _narrow(engine.table("orders"), merchants)
+        owners = o.select(_order=o.order_id, merchant_id=o.merchant_id)
+        j = r.inner_join(owners, r.order_id == owners._order)
+    else:
+        j = r.mutate(merchant_id=ibis.literal(scope.merchant_id, "string"))
     j = j.mutate(period=_period(j.refunded_at, span))
     return j.group_by("merchant_id", "period").aggregate(
         refund_fen=j.amount_fen.sum(),
@@ -450,13 +505,11 @@ def _follower_buyers(ev: ir.Table) -> ir.Table:
     )
 
 
-def presence(
-    engine: Engine, merchants: Sequence[str] | None, owned: ir.Table | None = None
-) -> ir.Table:
-    """Per merchant: whether the store holds live sessions, ad spend, products, shipping times
-    (`owned`: the merchants' orders, when already narrowed)."""
+def presence(engine: Engine, merchants: Sequence[str] | None) -> ir.Table:
+    """Per merchant: whether the store holds live sessions, ad spend, products, shipping
+    times."""
     listed = _narrow(engine.table("merchants"), merchants).select("merchant_id", "category")
-    o = _narrow(_orders(engine, owned), merchants)
+    o = _narrow(engine.table("orders"), merchants)
     sellers = o.filter(o.merchant_id.notnull()).select("merchant_id").distinct()
     sellers = sellers.filter(~sellers.merchant_id.isin(listed.merchant_id))
     m = ibis.union(listed, sellers.mutate(category=ibis.null("string")))
@@ -491,7 +544,7 @@ def sums(
     scope: Scope | None = None,
 ) -> dict[str, Any]:
     """Every raw sum the indicators need, for every merchant (or the ones named; `scope`, when
-    given, holds the paid orders and lines of the one merchant named).
+    given, holds the paid orders, sales and refunds of the one merchant named).
 
     Returns `{"merchants": [{merchant_id, category, has_live, …}], "rows": {(merchant, period):
     {sum: value}}}`; a merchant with no row for a part has no data of that kind in the period.
@@ -504,19 +557,18 @@ def sums(
     with ExitStack() as stack:
         if scope is None:
             orders = paid_orders(engine, span, merchants)
-            owned, lines = None, None
-        else:
-            owned, orders, lines = scope.owned, scope.orders, scope.lines
-        sales = stack.enter_context(product_sales(engine, orders, lines).cache())
-        if merchants is not None:  # only their refunds: no pass over every order's refunds
-            refunds = refunds.semi_join(orders, refunds.order_id == orders.order_id)
+            sales = stack.enter_context(product_sales(engine, orders).cache())
+            if merchants is not None:  # only their refunds: no pass over every order's
+                refunds = refunds.semi_join(orders, refunds.order_id == orders.order_id)
+        else:  # the merchant's refunds, already read
+            orders, sales, refunds = scope.orders, sold_products(scope.sold), scope.refunds
         parts = (
             order_sums(orders, refunds, span),
             top_talent(orders),
             buyer_sums(orders, span),
             product_sums(sales),
             listed_products(engine, sales, merchants),
-            refund_sums(engine, span, merchants, owned),
+            refund_sums(engine, span, merchants, scope),
             ad_sums(engine, span, merchants),
             talent_commission(sales),
             live_sums(engine, span, merchants),
@@ -527,7 +579,7 @@ def sums(
                 rows.setdefault(key, {}).update(row)
             if progress is not None:
                 progress(done, len(parts) + 1)
-        known = _fetch(presence(engine, merchants, owned))
+        known = _fetch(presence(engine, merchants))
     if progress is not None:
         progress(len(parts) + 1, len(parts) + 1)
     return {"merchants": known, "rows": rows}

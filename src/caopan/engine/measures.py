@@ -251,7 +251,14 @@ def compute(engine: Engine, scope: Scope, spans: Sequence[Span]) -> list[Row]:
         scope,
         spans,
     )
-    [row] = table.to_pylist()
+    return split_measures(table.to_pylist(), scope, spans)
+
+
+def split_measures(
+    rows: Sequence[dict[str, object]], scope: Scope, spans: Sequence[Span]
+) -> list[Row]:
+    """The one row of a run of `measures_table`, as one mapping per span."""
+    [row] = rows
     return _split(row, scope, spans)
 
 

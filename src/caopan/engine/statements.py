@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -101,16 +103,13 @@ def sql_for(statement: _Statement, scope: Scope, spans: Sequence[Span]) -> str:
     return "".join(part if k % 2 == 0 else values[part] for k, part in enumerate(slots))
 
 
-def run(
-    engine: Engine, key: str, build: Build, scope: Scope, spans: Sequence[Span] = ()
-) -> pa.Table:
-    """`build(scope, spans)` as Arrow: on DuckDB from a statement compiled once per shape.
-
-    `key` names the expression; `build` must depend on the scope and spans only through their
-    values (it is called with sentinel ones).
-    """
+def _statement(
+    engine: Engine, key: str, build: Build, scope: Scope, spans: Sequence[Span]
+) -> _Statement | None:
+    """The cached statement of this shape (compiled now if new), or `None` on other engines
+    and for shapes that cannot be kept."""
     if engine.kind != "duckdb":
-        return engine.to_arrow(build(scope, spans))
+        return None
     shape = (key, len(spans), scope.end is None)
     with _lock:
         known = shape in _cache
@@ -119,7 +118,73 @@ def run(
         statement = _compile(build, scope, spans)
         with _lock:
             _cache[shape] = statement
+    return statement
+
+
+def _execute(con: Any, statement: _Statement, scope: Scope, spans: Sequence[Span]) -> pa.Table:
+    cursor = con.execute(sql_for(statement, scope, spans))
+    return cursor.to_arrow_table().cast(statement.schema)
+
+
+def run(
+    engine: Engine, key: str, build: Build, scope: Scope, spans: Sequence[Span] = ()
+) -> pa.Table:
+    """`build(scope, spans)` as Arrow: on DuckDB from a statement compiled once per shape.
+
+    `key` names the expression; `build` must depend on the scope and spans only through their
+    values (it is called with sentinel ones).
+    """
+    statement = _statement(engine, key, build, scope, spans)
     if statement is None:
         return engine.to_arrow(build(scope, spans))
-    cursor = engine.con.con.execute(sql_for(statement, scope, spans))
-    return cursor.to_arrow_table().cast(statement.schema)
+    return _execute(engine.con.con, statement, scope, spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One `run` of a batch: the expression's name, its builder, scope and spans."""
+
+    key: str
+    build: Build
+    scope: Scope
+    spans: Sequence[Span] = ()
+
+
+WORKERS = 2
+"""Statements of a batch run at once on DuckDB (one cursor each): the machine's two cores.
+Each statement alone keeps both busy only part of the time (its small joins and windows run
+on one thread), so two at once fill the gaps."""
+
+
+def run_all(engine: Engine, jobs: Sequence[Job], workers: int = WORKERS) -> list[pa.Table]:
+    """`run` of each job, in order. On DuckDB the statements are compiled here (on the calling
+    thread) and then run `workers` at a time, each on a cursor of its own (DuckDB releases
+    the GIL while it runs); a shape that cannot be kept runs the ordinary way afterwards.
+    Other engines run the jobs one after another."""
+    statements = [_statement(engine, j.key, j.build, j.scope, j.spans) for j in jobs]
+    out: list[pa.Table | None] = [None] * len(jobs)
+    ready = [k for k, st in enumerate(statements) if st is not None]
+    if len(ready) > 1 and workers > 1:
+        local = threading.local()
+
+        def execute(k: int) -> pa.Table:
+            con = getattr(local, "con", None)
+            if con is None:
+                con = local.con = engine.con.con.cursor()
+                opened.append(con)
+            statement = statements[k]
+            assert statement is not None
+            return _execute(con, statement, jobs[k].scope, jobs[k].spans)
+
+        opened: list[Any] = []
+        try:
+            with ThreadPoolExecutor(max_workers=min(workers, len(ready))) as pool:
+                for k, table in zip(ready, pool.map(execute, ready), strict=True):
+                    out[k] = table
+        finally:
+            for con in opened:
+                con.close()
+    for k, job in enumerate(jobs):
+        if out[k] is None:
+            out[k] = run(engine, job.key, job.build, job.scope, job.spans)
+    return [table for table in out if table is not None]

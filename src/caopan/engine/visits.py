@@ -88,18 +88,20 @@ def visit_aggregates(v: ir.Table, spans: Sequence[Span]) -> dict[str, ir.Scalar]
     return out
 
 
-def online_steps(v: ir.Table) -> ir.Table:
-    """`online` after each instant `t` where it changes, per session: columns `session_id`,
-    `t`, `step`, `online`."""
+def step_events(v: ir.Table) -> ir.Table:
+    """Every change of `online`, one row each, not summed per instant: columns `session_id`,
+    `t`, `step` (+1 at each real visit's start, -1 at its end when it has one)."""
     real = v.filter(v.e.isnull() | (v.e > v.a))
     ups = real.select("session_id", t=real.a, step=ibis.literal(1, "int64"))
     ended = real.filter(real.e.notnull())
     downs = ended.select("session_id", t=ended.e, step=ibis.literal(-1, "int64"))
-    steps = (
-        ups.union(downs, distinct=False)
-        .group_by(["session_id", "t"])
-        .aggregate(step=ibis._.step.sum())
-    )
+    return ups.union(downs, distinct=False)
+
+
+def online_steps(v: ir.Table) -> ir.Table:
+    """`online` after each instant `t` where it changes, per session: columns `session_id`,
+    `t`, `step`, `online`."""
+    steps = step_events(v).group_by(["session_id", "t"]).aggregate(step=ibis._.step.sum())
     running = ibis.window(group_by=steps.session_id, order_by=steps.t, preceding=None, following=0)
     return steps.mutate(online=steps.step.sum().over(running))
 

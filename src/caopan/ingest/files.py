@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import bisect
 import gzip
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from caopan.engine import event_log
 from caopan.engine.backend import Engine
 from caopan.engine.key_index import KeyIndex
 from caopan.ingest import quarantine
+from caopan.ingest.ahead import read_ahead
 from caopan.ingest.ndjson import Block, Parsed, RawLines, Rejection, parse_block, read_blocks
 
 FLUSH_ROWS = 500_000
@@ -227,52 +226,18 @@ def _line_count(block: Block) -> int:
     return block.data.count(b"\n") + (0 if block.data.endswith(b"\n") else 1)
 
 
-_DONE = object()
-
-
 def _parsed(stream: BinaryIO) -> Iterator[tuple[Parsed, int] | Rejection]:
-    """Blocks read and parsed on a second thread, so parsing overlaps with storing.
+    """Blocks read and parsed on a second thread, so parsing overlaps with storing (at most
+    `PARSE_AHEAD` blocks held in memory)."""
 
-    Arrow's JSON reader and DuckDB both release the GIL; the queue is bounded, so at most a
-    few blocks are held in memory.
-    """
-    results: queue.Queue[object] = queue.Queue(maxsize=PARSE_AHEAD)
-    stop = threading.Event()
+    def parsed() -> Iterator[tuple[Parsed, int] | Rejection]:
+        for block in read_blocks(stream):
+            if isinstance(block, Rejection):
+                yield block
+            else:
+                yield parse_block(block), _line_count(block)
 
-    def put(item: object) -> bool:
-        while not stop.is_set():
-            try:
-                results.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for block in read_blocks(stream):
-                item = (
-                    block
-                    if isinstance(block, Rejection)
-                    else (parse_block(block), _line_count(block))
-                )
-                if not put(item):
-                    return
-        except BaseException as exc:  # handed to the consumer, which raises it
-            put(exc)
-        finally:
-            put(_DONE)
-
-    worker = threading.Thread(target=produce, name="caopan-parse", daemon=True)
-    worker.start()
-    try:
-        while (item := results.get()) is not _DONE:
-            if isinstance(item, BaseException):
-                raise item
-            yield item  # type: ignore[misc]
-    finally:
-        stop.set()
-        worker.join()
+    return read_ahead(parsed(), PARSE_AHEAD, name="caopan-parse")
 
 
 def _flush(

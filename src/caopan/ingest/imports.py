@@ -2,8 +2,9 @@
 
 One file at a time: open it (`sheets`), decide its layout from the header (or check the one
 asked for), and refuse it whole — before anything is written — when it is not that kind of
-file. Then stream it chunk by chunk: typed rows go to a Parquet stage, each bad row goes to
-quarantine with every problem it has; at the end the stage is written to the canonical tables
+file. Then stream it chunk by chunk: a second thread reads and types each chunk while the
+previous one is stored; typed rows go to a Parquet stage, each bad row goes to quarantine
+with every problem it has; at the end the stage is written to the canonical tables
 (`caopan.engine.imports`). `rows_read = rows_imported + rows_quarantined` always holds.
 
 A quarantined row keeps the file's header and its cells verbatim (JSON) with the kind, mapping
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 import json
 import tempfile
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -28,9 +30,10 @@ from caopan.domain.layouts import KINDS, LAYOUTS, Layout, detect
 from caopan.engine.backend import Engine
 from caopan.engine.imports import write_stage
 from caopan.ingest import quarantine
+from caopan.ingest.ahead import read_ahead
 from caopan.ingest.mappings import load_mapping
-from caopan.ingest.rows import Plan, Problem, description_row, field_types, stage_chunk
-from caopan.ingest.sheets import BadRecord, Progress, open_sheet
+from caopan.ingest.rows import Plan, Problem, Staged, description_row, field_types, stage_chunk
+from caopan.ingest.sheets import BadRecord, Progress, Sheet, open_sheet
 
 MAX_PROBLEMS: Final = 200
 """Problems listed in a report (all of them are in quarantine)."""
@@ -183,8 +186,8 @@ def _import(
     )
     received_at = now_ms()
     bad_rows: list[int] = []
-    first = True
-    for item in sheet.chunks:
+    items = stack.enter_context(closing(read_ahead(_staged(sheet, plan))))
+    for item in items:
         if isinstance(item, BadRecord):
             report.rows_read += 1
             report.rows_quarantined += 1
@@ -195,16 +198,11 @@ def _import(
             entry = quarantine.Entry(report.file, item.row, None, item.reason, raw)
             quarantine.store(engine, [entry], received_at)
             continue
-        chunk = item
-        if first:
-            first = False
-            if description_row(plan, chunk):
-                report.description_row = True
-                first_row = int(chunk.column("row")[0].as_py())
-                report.notices.append(f"row {first_row} describes the columns: not data, skipped")
-                chunk = chunk.slice(1)
-        staged = stage_chunk(plan, chunk, sheet.replaced)
-        report.rows_read += chunk.num_rows
+        if item.described is not None:
+            report.description_row = True
+            report.notices.append(f"row {item.described} describes the columns: not data, skipped")
+        staged = item.staged
+        report.rows_read += item.rows
         report.rows_imported += staged.rows.num_rows
         report.rows_quarantined += len(staged.bad_rows)
         _problems(report, staged.problems)
@@ -236,6 +234,32 @@ def _import(
     report.non_product = written.non_product
     report.notices.extend(written.notices)
     _forget_fixed(engine, report.file, bad_rows)
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """A chunk read and staged: its data rows, the stage, and the record number of the
+    description row skipped at its start (if any)."""
+
+    rows: int
+    staged: Staged
+    described: int | None = None
+
+
+def _staged(sheet: Sheet, plan: Plan) -> Iterator[BadRecord | _Chunk]:
+    """Read and stage the sheet's chunks in order (on the read-ahead thread)."""
+    first = True
+    for item in sheet.chunks:
+        if isinstance(item, BadRecord):
+            yield item
+            continue
+        chunk, described = item, None
+        if first:
+            first = False
+            if description_row(plan, chunk):
+                described = int(chunk.column("row")[0].as_py())
+                chunk = chunk.slice(1)
+        yield _Chunk(chunk.num_rows, stage_chunk(plan, chunk, sheet.replaced), described)
 
 
 def _plan_fields(layout: Layout, header: list[str]) -> set[str]:

@@ -73,43 +73,60 @@ def read_blocks(
     """Cut a byte stream into blocks of whole lines; over-long lines come out as rejections.
 
     A UTF-8 byte-order mark at the very start is dropped, however the stream's reads fall.
+    A block is the start of a line left over from the read before, then a read up to its last
+    newline: one copy of the bytes (the read itself is handed on when it ends a line).
     """
     line = first_line
-    buf = bytearray()
-    bom_checked = False
-    while True:
-        data = stream.read(chunk)
-        buf += data
-        if not bom_checked and (len(buf) >= len(UTF8_BOM) or not data):
-            if buf.startswith(UTF8_BOM):
-                del buf[: len(UTF8_BOM)]
-            bom_checked = True
-        if not data:
+    buf = bytearray()  # bytes read but not yet handed on: no newline in them but after a skip
+    for data in _without_bom(stream, chunk):
+        cut = data.rfind(b"\n")
+        if cut >= 0:
             if buf:
-                yield Block(line, bytes(buf))
-            return
-        if not bom_checked:
+                block = b"".join((buf, memoryview(data)[: cut + 1]))
+            else:
+                block = data if cut + 1 == len(data) else data[: cut + 1]
+            buf = bytearray(memoryview(data)[cut + 1 :])
+            yield Block(line, block)
+            line += block.count(b"\n")
             continue
-        cut = buf.rfind(b"\n")
-        if cut < 0:
-            if len(buf) > MAX_LINE_BYTES:
-                preview, size = bytes(buf[:MAX_LINE_BYTES]), len(buf)
-                rest, ended = _skip_line(stream, chunk)
-                size += rest
-                yield Rejection(
-                    line,
-                    None,
-                    f"line is {size:,} bytes, over the {MAX_LINE_BYTES:,}-byte limit; "
-                    "not read (its first bytes are kept)",
-                    preview,
-                )
-                line += 1
-                buf = bytearray(ended)
-            continue
-        block = bytes(buf[: cut + 1])
-        del buf[: cut + 1]
-        yield Block(line, block)
-        line += block.count(b"\n")
+        buf += data
+        cut = buf.rfind(b"\n")  # only after a skipped line: what followed it
+        if cut >= 0:
+            block = bytes(buf[: cut + 1])
+            del buf[: cut + 1]
+            yield Block(line, block)
+            line += block.count(b"\n")
+        elif len(buf) > MAX_LINE_BYTES:
+            preview, size = bytes(buf[:MAX_LINE_BYTES]), len(buf)
+            rest, ended = _skip_line(stream, chunk)
+            size += rest
+            yield Rejection(
+                line,
+                None,
+                f"line is {size:,} bytes, over the {MAX_LINE_BYTES:,}-byte limit; "
+                "not read (its first bytes are kept)",
+                preview,
+            )
+            line += 1
+            buf = bytearray(ended)
+    if buf:
+        yield Block(line, bytes(buf))
+
+
+def _without_bom(stream: BinaryIO, chunk: int) -> Iterator[bytes]:
+    """The stream's reads (none empty), without a UTF-8 byte-order mark at the very start."""
+    head, ended = b"", False
+    while len(head) < len(UTF8_BOM) and not ended:
+        data = stream.read(chunk)
+        head += data
+        ended = not data
+    head = head.removeprefix(UTF8_BOM)
+    if head:
+        yield head
+    if ended:
+        return
+    while data := stream.read(chunk):
+        yield data
 
 
 def _skip_line(stream: BinaryIO, chunk: int) -> tuple[int, bytes]:
@@ -225,10 +242,11 @@ def _fast_path(data: bytes, first_line: int) -> pa.Table | None:
     last = np.where(arr[last] == 13, last - 1, last)  # CRLF files
     if np.any(last < starts) or np.any(arr[starts] != 123) or np.any(arr[last] != 125):
         return None
+    if not utf8_valid(data):  # Arrow's reader does not check UTF-8 inside strings
+        return None
     try:
-        data.decode("utf-8")  # Arrow's reader does not check UTF-8 inside strings
-        table = pj.read_json(io.BytesIO(data), read_options=_READ, parse_options=_PARSE)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        table = pj.read_json(pa.BufferReader(data), read_options=_READ, parse_options=_PARSE)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     if table.num_rows != len(ends):
         return None
@@ -245,6 +263,24 @@ def _fast_path(data: bytes, first_line: int) -> pa.Table | None:
     numbers = pa.array(np.arange(first_line, first_line + len(ends), dtype=np.int64))
     columns = [table.column(name) for name in FIELDS] + [extra, numbers]
     return pa.Table.from_arrays(columns, schema=BATCH_SCHEMA)
+
+
+def utf8_valid(data: bytes) -> bool:
+    """Whether `data` is UTF-8 that `bytes.decode` accepts (the same rules: no surrogates,
+    no overlong forms, nothing past U+10FFFF), checked by Arrow without building a `str`.
+
+    >>> utf8_valid("直播".encode()), utf8_valid(b"\\xed\\xa0\\x80"), utf8_valid(b"\\xc0\\xaf")
+    (True, False, False)
+    """
+    if data.isascii():
+        return True
+    offsets = pa.py_buffer(np.array([0, len(data)], np.int64))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _extra_json(obj: dict[str, object]) -> str | None:

@@ -32,6 +32,7 @@ import pyarrow.csv as pcsv
 from caopan.domain.errors import InvalidInput, NotFound
 
 CHUNK_ROWS: Final = 100_000
+"""Chunks read ahead of the one being stored (bounded, so memory stays flat)."""
 BLOCK_BYTES: Final = 8 << 20
 SNIFF_BYTES: Final = 1 << 16
 GZIP_MAGIC: Final = b"\x1f\x8b"

@@ -2,7 +2,10 @@
 
 The parties go in first; then the sessions of every day in start order, their events written
 in chunks of about `CHUNK_EVENTS` rows (bounded memory however large the world), with the
-orders, order lines, refunds and ad spend that the events imply. The store's "now" is
+orders, order lines, refunds and ad spend that the events imply. A chunk is written to the
+store on one background thread while the next is generated (DuckDB's appends and Arrow release
+the GIL, so the two use both cores); at most one chunk is being written while the next is
+gathered, and chunks are written one after another in order. The store's "now" is
 `HORIZON_DAYS` after the last simulated day: refunds later than that have not happened yet, and
 order statuses are as of then.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -72,15 +76,18 @@ def populate(
     _write_parties(engine, world, summary)
     sessions = list(schedule(world))
     writer = _ChunkWriter(engine, world, summary, events_out, events_format)
-    for done, session in enumerate(sessions, 1):
-        room = session.room
-        events = simulate(room, np.random.default_rng(list(session.seed)))
-        end = room.start_ms + room.minutes * 60_000
-        table = frames.to_arrow(room.session_id, events, room.products, ingested_at=end)
-        writer.add(session, table)
-        if progress is not None:
-            progress(done, len(sessions), summary.events + writer.pending_rows)
-    writer.flush()
+    try:
+        for done, session in enumerate(sessions, 1):
+            room = session.room
+            events = simulate(room, np.random.default_rng(list(session.seed)))
+            end = room.start_ms + room.minutes * 60_000
+            table = frames.to_arrow(room.session_id, events, room.products, ingested_at=end)
+            writer.add(session, table)
+            if progress is not None:
+                progress(done, len(sessions), summary.events + writer.pending_rows)
+        writer.flush()
+    finally:
+        writer.close()
     summary.sessions = len(sessions)
     return summary
 
@@ -209,7 +216,8 @@ def _write_contracts(engine: Engine, world: World, created: int) -> None:
 
 
 class _ChunkWriter:
-    """Gathers sessions' events and writes them (and what they imply) in large chunks."""
+    """Gathers sessions' events and writes them (and what they imply) in large chunks, on one
+    writing thread: the only user of the engine while the world is generated."""
 
     def __init__(
         self,
@@ -225,6 +233,8 @@ class _ChunkWriter:
         self.sessions: list[Session] = []
         self.pending_rows = 0
         self.chunk = 0
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caopan-sim-writer")
+        self._writing: Future[Path | None] | None = None
         self.horizon = horizon_ms(world.spec)
         self.merchant_of = {p.product_id: m.merchant_id for m, p in world.products()}
         if events_out is not None:
@@ -243,38 +253,62 @@ class _ChunkWriter:
             self.flush()
 
     def flush(self) -> None:
+        """Derive what the gathered events imply, then hand the chunk to the writing thread
+        (after the previous chunk is written)."""
         if not self.tables:
             return
         events = pa.concat_tables(self.tables)
-        self.engine.insert("live_events", events)
-        self.engine.insert("live_sessions", _sessions_table(self.sessions))
+        sessions = _sessions_table(self.sessions)
         orders, lines, refunds, spend = derive(
             events, self.sessions, self.merchant_of, self.horizon, self.world.spec.seed
         )
-        for name, table in (
-            ("orders", orders),
-            ("order_lines", lines),
-            ("refunds", refunds),
-            ("ad_spend", spend),
-        ):
-            self.engine.insert(name, table)
-        if self.events_out is not None:
-            self.summary.files.append(str(self._write_out(events)))
         self.summary.events += events.num_rows
         self.summary.orders += orders.num_rows
         self.summary.refunds += refunds.num_rows
         self.summary.gmv_fen += int(pc.sum(orders.column("paid_fen")).as_py() or 0)
+        tables = (
+            ("live_events", events),
+            ("live_sessions", sessions),
+            ("orders", orders),
+            ("order_lines", lines),
+            ("refunds", refunds),
+            ("ad_spend", spend),
+        )
+        self.wait()
+        self._writing = self._pool.submit(self._write, tables, self.chunk)
         self.tables, self.sessions, self.pending_rows = [], [], 0
         self.chunk += 1
 
-    def _write_out(self, events: pa.Table) -> Path:
+    def wait(self) -> None:
+        """Block until the chunk being written is in the store; its error, if any, is raised."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            path = writing.result()
+            if path is not None:
+                self.summary.files.append(str(path))
+
+    def close(self) -> None:
+        """Wait for the last chunk and stop the writing thread."""
+        try:
+            self.wait()
+        finally:
+            self._pool.shutdown(wait=True)
+
+    def _write(self, tables: tuple[tuple[str, pa.Table], ...], chunk: int) -> Path | None:
+        for name, table in tables:
+            self.engine.insert(name, table)
+        if self.events_out is None:
+            return None
+        return self._write_out(tables[0][1], chunk)
+
+    def _write_out(self, events: pa.Table, chunk: int) -> Path:
         assert self.events_out is not None
         body = events.drop_columns(["extra", "ingested_at"])
         if self.events_format == "ndjson":
-            path = self.events_out / f"events-{self.chunk:05d}.ndjson"
+            path = self.events_out / f"events-{chunk:05d}.ndjson"
             write_ndjson(body, path)
         else:
-            path = self.events_out / f"events-{self.chunk:05d}.parquet"
+            path = self.events_out / f"events-{chunk:05d}.parquet"
             pq.write_table(body, path, compression="zstd")
         return path
 

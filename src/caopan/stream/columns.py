@@ -51,29 +51,46 @@ class Column:
 
 
 class Bitmap:
-    """A growable boolean array indexed by code, with the number of set codes."""
+    """A growable boolean array indexed by code, with the number of set codes (counted when
+    asked, once per change)."""
 
-    __slots__ = ("bits", "count")
+    __slots__ = ("_count", "bits")
 
     def __init__(self) -> None:
         self.bits: Array = np.zeros(1024, bool)
-        self.count = 0
+        self._count: int | None = 0
 
-    def add(self, codes: Array) -> Array:
-        """Set `codes` (≥ 0); return the codes that were not set before (each once)."""
+    def add(self, codes: Array) -> None:
+        """Set `codes` (≥ 0)."""
         if len(codes) == 0:
-            return codes
+            return
         top = int(codes.max())
         if top >= len(self.bits):
             grown = np.zeros(max(top + 1, 2 * len(self.bits)), bool)
             grown[: len(self.bits)] = self.bits
             self.bits = grown
-        fresh = codes[~self.bits[codes]]
-        if len(fresh):
-            fresh = np.unique(fresh)
-            self.bits[fresh] = True
-            self.count += len(fresh)
-        return fresh
+        self.bits[codes] = True
+        self._count = None
+
+    @property
+    def count(self) -> int:
+        """How many codes are set."""
+        if self._count is None:
+            self._count = int(np.count_nonzero(self.bits))
+        return self._count
+
+
+def unique(values: Array) -> Array:
+    """The distinct values, ascending (by one sort: cheaper than `np.unique` for the short
+    integer arrays of a batch)."""
+    if len(values) < 2:
+        return values.copy()
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    result: Array = ordered[keep]
+    return result
 
 
 def distinct(parts: list[Array], size: int) -> int:
@@ -81,7 +98,7 @@ def distinct(parts: list[Array], size: int) -> int:
     if not parts:
         return 0
     if sum(len(p) for p in parts) < 4096:
-        return len(np.unique(np.concatenate(parts)))
+        return len(unique(np.concatenate(parts)))
     mark = np.zeros(size, bool)
     for part in parts:
         mark[part] = True
@@ -172,62 +189,42 @@ class ViewerInterner:
         if not pa.types.is_string(values.type):
             values = values.cast(pa.string())
         encoded = pc.dictionary_encode(values)
-        starts, lengths, data = _utf8(encoded.dictionary)
+        strings = encoded.dictionary
+        starts, lengths, data = _utf8(strings)
         hashes = _hash(starts, lengths, data)
-        mapping = np.empty(len(hashes) + 1, np.int32)
-        mapping[:-1] = self._lookup(hashes, starts, lengths, data)
-        missing = np.flatnonzero(mapping[:-1] < 0)
-        if len(missing):
-            mapping[missing] = self._add(missing, hashes, starts, lengths, data)
-        mapping[-1] = -1
-        indices = pc.fill_null(encoded.indices, len(hashes)).to_numpy(zero_copy_only=False)
-        result: Array = mapping[indices]
-        return result
-
-    def _lookup(self, hashes: Array, starts: Array, lengths: Array, data: Array) -> Array:
-        """The code of each string, -1 where unseen; checked byte for byte."""
-        codes = self._table.get(hashes)
+        codes, slots = self._table.find(hashes)
         found = np.flatnonzero(codes >= 0)
         if len(found):
-            same = self._same(codes[found], starts[found], lengths[found], data)
+            same = self._same(codes[found], strings.take(pa.array(found)))
             for k in found[~same].tolist():  # the hash belongs to another string
-                name = bytes(data[starts[k] : starts[k] + lengths[k]])
-                codes[k] = self._collided.get(name, -1)
-        return codes
+                codes[k] = self._collided.get(_bytes_of(k, starts, lengths, data), -1)
+        missing = np.flatnonzero(codes < 0)
+        if len(missing):
+            codes[missing] = self._add(missing, hashes, slots, strings)
+        return _by_index(encoded.indices, codes)
 
-    def _same(self, codes: Array, starts: Array, lengths: Array, data: Array) -> Array:
-        """Whether each stored name `codes` has exactly the bytes at `starts`/`lengths`."""
-        offsets = self._offsets.view
-        same = np.asarray((offsets[codes + 1] - offsets[codes]) == lengths)
-        check = np.flatnonzero(same & (lengths > 0))
-        if len(check) == 0:
-            return same
-        size = lengths[check]
-        segment, within = _spans(size)
-        mine = data[np.repeat(starts[check], size) + within]
-        stored = self._bytes.view[np.repeat(offsets[codes[check]], size) + within]
-        same[check] = np.add.reduceat(mine != stored, segment) == 0
+    def _same(self, codes: Array, strings: pa.Array) -> Array:
+        """Whether each stored name `codes` is `strings`, byte for byte."""
+        stored = pa.LargeStringArray.from_buffers(
+            len(self), pa.py_buffer(self._offsets.view), pa.py_buffer(self._bytes.view)
+        ).take(pa.array(codes))
+        same: Array = pc.equal(stored, strings.cast(pa.large_string())).to_numpy(
+            zero_copy_only=False
+        )
         return same
 
-    def _add(
-        self, missing: Array, hashes: Array, starts: Array, lengths: Array, data: Array
-    ) -> Array:
-        """New codes for the strings `missing` (indices, in order of first sight)."""
+    def _add(self, missing: Array, hashes: Array, slots: Array, strings: pa.Array) -> Array:
+        """New codes for the `strings` at `missing` (indices, in order of first sight)."""
         base = len(self)
         codes = np.arange(base, base + len(missing), dtype=np.int64)
-        _, within = _spans(lengths[missing])
-        self._bytes.extend(data[np.repeat(starts[missing], lengths[missing]) + within])
-        self._offsets.extend(self._offsets.view[-1] + np.cumsum(lengths[missing]))
-        fresh = hashes[missing]
-        taken = self._table.get(fresh) >= 0  # a hash already held by another string
-        _, first = np.unique(fresh, return_index=True)
-        twice = np.ones(len(missing), bool)
-        twice[first] = False  # two new strings of this batch with one hash
-        for k in np.flatnonzero(taken | twice).tolist():
-            i = int(missing[k])
-            self._collided[bytes(data[starts[i] : starts[i] + lengths[i]])] = int(codes[k])
-        keep = ~(taken | twice)
-        self._table.put(fresh[keep], codes[keep])
+        starts, lengths, data = _utf8(strings.take(pa.array(missing)))
+        first = int(starts[0])
+        self._bytes.extend(data[first : first + int(lengths.sum())])
+        self._offsets.extend(self._offsets.view[-1] + np.cumsum(lengths))
+        # not placed: the hash is held by another string, or by an earlier new one
+        placed = self._table.put(hashes[missing], codes, slots[missing])
+        for k in np.flatnonzero(~placed).tolist():
+            self._collided[_bytes_of(k, starts, lengths, data)] = int(codes[k])
         return codes
 
     def nbytes(self) -> int:
@@ -237,10 +234,14 @@ class ViewerInterner:
 
 
 class HashTable:
-    """Distinct 64-bit keys to int64 values: open addressing with linear probing, at most half
+    """Distinct 64-bit keys to values (≥ 0): open addressing with linear probing, at most half
     full, each probe round done for the whole batch of keys at once.
 
-    >>> t = HashTable(); t.put(np.array([7, 9], np.uint64), np.array([0, 1]))
+    A key is always placed in the first free slot from its home slot on, and no slot is ever
+    freed, so a probe that meets a free slot knows the key is not held.
+
+    >>> t = HashTable(); t.put(np.array([7, 9, 7], np.uint64), np.array([0, 1, 2])).tolist()
+    [True, True, False]
     >>> t.get(np.array([9, 8, 7], np.uint64)).tolist()
     [1, -1, 0]
     """
@@ -254,22 +255,35 @@ class HashTable:
 
     def get(self, keys: Array) -> Array:
         """The value of each key, -1 for a key not held."""
+        return self.find(keys)[0]
+
+    def find(self, keys: Array) -> tuple[Array, Array]:
+        """The value of each key (-1 for a key not held) and its slot: where the key is, or
+        the free slot where its probe stopped (where `put` would place it now)."""
         out = np.full(len(keys), -1, np.int64)
         mask = len(self.keys) - 1
         slot = (keys & np.uint64(mask)).astype(np.int64)
         pending = np.arange(len(keys))
-        while len(pending):
+        while len(pending) > _TAIL:
             at = slot[pending]
             value = self.values[at]
-            hit = (value >= 0) & (self.keys[at] == keys[pending])
+            held = value >= 0
+            hit = held & (self.keys[at] == keys[pending])
             out[pending[hit]] = value[hit]
-            probe = (value >= 0) & ~hit  # another key sits here: look at the next slot
+            probe = held ^ hit  # another key sits here: look at the next slot
             pending = pending[probe]
             slot[pending] = (at[probe] + 1) & mask
-        return out
+        for i in pending.tolist():  # the last few, one by one
+            j, key = int(slot[i]), keys[i]
+            while self.values[j] >= 0 and self.keys[j] != key:
+                j = (j + 1) & mask
+            out[i], slot[i] = self.values[j], j
+        return out, slot
 
-    def put(self, keys: Array, values: Array) -> None:
-        """Add keys not held yet (distinct) with their values (≥ 0)."""
+    def put(self, keys: Array, values: Array, slots: Array | None = None) -> Array:
+        """Add keys with their values (≥ 0); return which were added: not a key held already,
+        nor one equal to an earlier key of the call. `slots`, from a `find` of these keys
+        since the last `put`, saves probing again."""
         if self.count + len(keys) > len(self.keys) // 2:
             held = self.values >= 0
             old_keys, old_values = self.keys[held], self.values[held]
@@ -279,47 +293,67 @@ class HashTable:
             self.keys = np.zeros(size, np.uint64)
             self.values = np.full(size, -1, np.int64)
             self.count = 0
-            self._place(old_keys, old_values)
-        self._place(keys, values)
+            self._place(old_keys, old_values, None)
+            slots = None  # the slots of another table
+        return self._place(keys, values, slots)
 
-    def _place(self, keys: Array, values: Array) -> None:
+    def _place(self, keys: Array, values: Array, slots: Array | None) -> Array:
         mask = len(self.keys) - 1
-        slot = (keys & np.uint64(mask)).astype(np.int64)
+        slot = (keys & np.uint64(mask)).astype(np.int64) if slots is None else slots.copy()
+        placed = np.zeros(len(keys), bool)
         pending = np.arange(len(keys))
-        while len(pending):
+        while len(pending) > _TAIL:
             at = slot[pending]
-            free = self.values[at] < 0
-            _, first = np.unique(at[free], return_index=True)
-            won = np.flatnonzero(free)[first]  # one key per free slot this round
-            self.keys[at[won]] = keys[pending[won]]
-            self.values[at[won]] = values[pending[won]]
-            left = np.ones(len(pending), bool)
-            left[won] = False
-            busy = ~free
-            slot[pending[busy]] = (at[busy] + 1) & mask
-            pending = pending[left]
-        self.count += len(keys)
+            held = self.values[at] >= 0
+            same = held & (self.keys[at] == keys[pending])  # held already: not added
+            free = np.flatnonzero(~held)
+            claim, where = pending[free], at[free]
+            self.values[where] = len(keys)  # several may claim a slot: the first gets it
+            np.minimum.at(self.values, where, claim)
+            won = self.values[where] == claim
+            self.keys[where[won]] = keys[claim[won]]
+            self.values[where[won]] = values[claim[won]]
+            placed[claim[won]] = True
+            advance = held ^ same
+            slot[pending[advance]] = (at[advance] + 1) & mask
+            retry = np.zeros(len(pending), bool)
+            retry[free[~won]] = True  # the slot went to another: probe on from it
+            pending = pending[advance | retry]
+        for i in pending.tolist():  # the last few, one by one, first key first
+            j, key = int(slot[i]), keys[i]
+            while self.values[j] >= 0 and self.keys[j] != key:
+                j = (j + 1) & mask
+            if self.values[j] < 0:
+                self.keys[j], self.values[j] = key, values[i]
+                placed[i] = True
+        self.count += int(placed.sum())
+        return placed
 
     def nbytes(self) -> int:
         return int(self.keys.nbytes + self.values.nbytes)
 
 
+_TAIL = 32
+"""Keys left probing when a table finishes them one by one (cheaper than a vectorised round
+for a few keys: the longest probes would otherwise cost a round each)."""
+
 _MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-_PRIME = np.uint64(0x100000001B3)
-_POWERS: list[Array] = [np.ones(1, np.uint64)]
+_PRIME = 0x100000001B3
+_SPAN = 1 << 16
+"""Bytes hashed at once, at most (unless one string is longer): the powers kept are this long."""
+_POWERS: dict[int, Array] = {}
 
 
-def _powers(n: int) -> Array:
-    """_PRIME ** k (mod 2**64) for k < n."""
-    if len(_POWERS[0]) < n:
-        size = max(n, 2 * len(_POWERS[0]))
-        out = np.empty(size, np.uint64)
-        out[0] = 1
-        with np.errstate(over="ignore"):
-            for k in range(1, size):
-                out[k] = out[k - 1] * _PRIME
-        _POWERS[0] = out
-    return _POWERS[0][:n]
+def _powers(base: int, n: int) -> Array:
+    """base ** k (mod 2**64) for k < n, kept for the next call."""
+    have = _POWERS.get(base)
+    if have is None or len(have) < n:
+        size = max(n, 1024, 0 if have is None else 2 * len(have))
+        have = np.full(size, base, np.uint64)
+        have[0] = 1
+        np.cumprod(have, out=have)  # wraps around mod 2**64
+        _POWERS[base] = have
+    return have[:n]
 
 
 def _utf8(strings: pa.Array) -> tuple[Array, Array, Array]:
@@ -333,24 +367,44 @@ def _utf8(strings: pa.Array) -> tuple[Array, Array, Array]:
     return starts, np.diff(offsets).astype(np.int64), data
 
 
-def _spans(lengths: Array) -> tuple[Array, Array]:
-    """For strings of `lengths` laid end to end: where each starts, and each byte's place
-    within its string."""
-    segment = np.cumsum(lengths) - lengths
-    return segment, np.arange(int(lengths.sum())) - np.repeat(segment, lengths)
-
-
 def _hash(starts: Array, lengths: Array, data: Array) -> Array:
-    """A 64-bit hash of each string's bytes: a polynomial over the bytes, mixed (splitmix64)."""
+    """A 64-bit hash of each string's bytes: `mix(length * c + sum(byte[j] * p ** j))`, the
+    sum over the string's bytes (mod 2**64).
+
+    The strings of an Arrow array lie back to back, so the sum is taken over their bytes at
+    once, each byte weighted by `p ** g` for its place `g` in the run, and each string's sum
+    brought back to its own start by `p ** -start` (p is odd: it has an inverse mod 2**64).
+    Runs are cut at `_SPAN` bytes so the powers kept stay small.
+    """
     out = lengths.astype(np.uint64) * _MIX2
-    total = int(lengths.sum())
-    if total:
-        segment, within = _spans(lengths)
-        raw = data[np.repeat(starts, lengths) + within].astype(np.uint64)
-        with np.errstate(over="ignore"):
-            terms = raw * _powers(int(lengths.max()))[within]
-        nonempty = lengths > 0
-        out[nonempty] += np.add.reduceat(terms, segment[nonempty])
+    ends = starts + lengths
+    i, n = 0, len(starts)
+    while i < n:
+        j = max(i + 1, int(np.searchsorted(ends, starts[i] + _SPAN, side="right")))
+        first, size = int(starts[i]), int(ends[j - 1] - starts[i])
+        if size:
+            terms = data[first : first + size].astype(np.uint64)
+            terms *= _powers(_PRIME, size)
+            at = starts[i:j] - first
+            nonempty = np.flatnonzero(lengths[i:j] > 0)
+            sums = np.add.reduceat(terms, at[nonempty])
+            sums *= _powers(_INVERSE, size)[at[nonempty]]
+            out[i + nonempty] += sums
+        i = j
+    return mix(out)
+
+
+_INVERSE = pow(_PRIME, -1, 2**64)
+
+
+def mix(keys: Array) -> Array:
+    """splitmix64's finaliser: a bijection of 64-bit integers that spreads every input bit
+    over the output (so distinct keys stay distinct, and near ones land far apart).
+
+    >>> len(set(mix(np.arange(1000, dtype=np.uint64)).tolist()))
+    1000
+    """
+    out = keys.astype(np.uint64)  # a copy
     with np.errstate(over="ignore"):
         out ^= out >> np.uint64(30)
         out *= _MIX1
@@ -358,3 +412,18 @@ def _hash(starts: Array, lengths: Array, data: Array) -> Array:
         out *= _MIX2
         out ^= out >> np.uint64(31)
     return out
+
+
+def _bytes_of(k: int, starts: Array, lengths: Array, data: Array) -> bytes:
+    return bytes(data[starts[k] : starts[k] + lengths[k]])
+
+
+def _by_index(indices: pa.Array, codes: Array) -> Array:
+    """`codes[i]` for each dictionary index `i`, as int32; -1 for a null index."""
+    mapping = np.empty(len(codes) + 1, np.int32)
+    mapping[:-1] = codes
+    mapping[-1] = -1
+    if indices.null_count:
+        indices = pc.fill_null(indices, len(codes))
+    result: Array = mapping[indices.to_numpy(zero_copy_only=False)]
+    return result

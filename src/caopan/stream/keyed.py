@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from caopan.stream.columns import Array
+from caopan.stream.columns import Array, unique
 
 
 class Counts:
@@ -47,7 +47,7 @@ class PairCounts:
     def add(self, keys: Array, users: Array) -> None:
         if len(keys) == 0:
             return
-        pairs = np.unique((keys.astype(np.int64) << 32) | users.astype(np.int64))
+        pairs = unique((keys.astype(np.int64) << 32) | users.astype(np.int64))
         seen = self.seen
         fresh = [p for p in pairs.tolist() if p not in seen]
         if fresh:
@@ -72,5 +72,5 @@ def sum_by(codes: Array, values: Array, size: int) -> Array:
 def distinct_by(codes: Array, users: Array, size: int) -> Array:
     """Distinct `users` per code in `[0, size)` (codes < 0 are dropped)."""
     keep = codes >= 0
-    pairs = np.unique((codes[keep].astype(np.int64) << 32) | users[keep].astype(np.int64))
+    pairs = unique((codes[keep].astype(np.int64) << 32) | users[keep].astype(np.int64))
     return np.bincount(pairs >> 32, minlength=size).astype(np.int64)[:size] if size else pairs[:0]

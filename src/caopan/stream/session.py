@@ -28,12 +28,18 @@ import pyarrow.compute as pc
 from caopan.domain.events import source_class
 from caopan.stream.columns import Array, Bitmap, Interner, ViewerInterner
 from caopan.stream.keyed import Counts, PairCounts
-from caopan.stream.tally import _GROUP_KINDS, _IN_GROUP, CLASSES, KIND, Minutes, Rows
+from caopan.stream.tally import _GROUP_KINDS, CLASSES, KIND, N_KINDS, Minutes, Rows
 from caopan.stream.timeline import Timeline
 from caopan.stream.trades import CREATED, PAID, REFUND, Trades
 from caopan.stream.words import Comments
 
-_TRADE_KINDS = {KIND["order_created"]: CREATED, KIND["order_paid"]: PAID, KIND["refund"]: REFUND}
+_TRADE_CODES = np.full(N_KINDS, -1, np.int8)
+for _kind, _code in (("order_created", CREATED), ("order_paid", PAID), ("refund", REFUND)):
+    _TRADE_CODES[KIND[_kind]] = _code
+"""Per type code: the trade code (-1 for other types)."""
+_MARKS = ("explain_start", "explain_end", "marker")
+_IS_MARK = np.isin(np.arange(N_KINDS), [KIND[k] for k in _MARKS])
+"""Per type code: whether rows of the type are kept as `Mark`s."""
 _ENTER, _LEAVE = KIND["enter"], KIND["leave"]
 
 
@@ -93,7 +99,6 @@ class LiveSession:
         user = self.users.encode(batch.column("user_id"))
         amount = _ints(batch, "amount_fen")
         product = self.products.encode(batch.column("product_id"))
-        order = self.orders.encode(batch.column("order_id"))
         ids = batch.column("event_id").combine_chunks()
         is_enter = kind == _ENTER
         source = np.full(len(ts), -1, np.int32)
@@ -103,12 +108,9 @@ class LiveSession:
         cls[is_enter] = self.classes()[source[is_enter]]
         self._bounds(ts, kind)
         self.minutes.add(Rows(ts, kind, user, amount, cls))
-        for group, lookup in _IN_GROUP.items():
-            mine = lookup[kind] & (user >= 0)
-            if mine.any():
-                self.seen[group].add(user[mine])
+        self._seen(kind, user)
         self._visits(batch, ts, kind, user, source, ids)
-        self._trades(batch, ts, kind, user, order, product, amount, ids)
+        self._trades(batch, ts, kind, user, product, amount, ids)
         self._goods(kind, product, user)
         self.source_enters.add(source[is_enter])
         self.source_users.add(source[is_enter], user[is_enter])
@@ -126,6 +128,20 @@ class LiveSession:
         if len(ends):
             first = int(ends.min())
             self.end = first if self.end is None else min(self.end, first)
+
+    def _seen(self, kind: Array, user: Array) -> None:
+        """Mark each group's users, from the rows sorted by type once."""
+        by_kind = user[np.argsort(kind, kind="stable")]
+        bounds = np.zeros(N_KINDS + 1, np.int64)
+        np.cumsum(np.bincount(kind, minlength=N_KINDS), out=bounds[1:])
+        anonymous = bool((user < 0).any())
+        for group, kinds in _GROUP_KINDS.items():
+            parts = [by_kind[bounds[k] : bounds[k + 1]] for k in kinds.tolist()]
+            codes = parts[0] if len(parts) == 1 else np.concatenate(parts)
+            if anonymous:
+                codes = codes[codes >= 0]
+            if len(codes):
+                self.seen[group].add(codes)
 
     def _visits(
         self,
@@ -155,15 +171,18 @@ class LiveSession:
         ts: Array,
         kind: Array,
         user: Array,
-        order: Array,
         product: Array,
         amount: Array,
         ids: pa.Array,
     ) -> None:
-        codes = np.full(len(kind), -1, np.int8)
-        for k, code in _TRADE_KINDS.items():
-            codes[kind == k] = code
-        mine = (codes >= 0) & (order >= 0)
+        codes = _TRADE_CODES[kind]
+        trade = codes >= 0
+        if not trade.any():
+            return
+        rows = np.flatnonzero(trade)  # orders are interned from these rows only
+        order = np.full(len(kind), -1, np.int32)
+        order[rows] = self.orders.encode(batch.column("order_id").take(pa.array(rows)))
+        mine = trade & (order >= 0)
         if not mine.any():
             return
         quantity = _ints(batch, "quantity")
@@ -190,7 +209,7 @@ class LiveSession:
                 users.add(product[with_user], user[with_user])
 
     def _marks(self, batch: pa.Table, kind: Array) -> None:
-        wanted = np.isin(kind, [KIND["explain_start"], KIND["explain_end"], KIND["marker"]])
+        wanted = _IS_MARK[kind]
         if not wanted.any():
             return
         rows = batch.select(["ts", "event_id", "type", "product_id", "kind", "text"]).filter(
@@ -230,18 +249,20 @@ class LiveSession:
 
 def _ints(batch: pa.Table, name: str) -> Array:
     column = batch.column(name)
-    values: Array = pc.fill_null(column, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    if column.null_count:
+        column = pc.fill_null(column, 0)
+    values: Array = column.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     return values
 
 
-_KIND_CODES = {name: code for name, code in KIND.items()}
+_TYPES = pa.array(list(KIND))
+"""The event types in `KIND` code order."""
 
 
 def _kinds(types: pa.ChunkedArray | pa.Array) -> Array:
     """Event types as `KIND` codes (types are validated before they are stored)."""
-    encoded = pc.dictionary_encode(
-        types.combine_chunks() if hasattr(types, "combine_chunks") else types
-    )
-    mapping = np.array([_KIND_CODES[name] for name in encoded.dictionary.to_pylist()], np.int8)
-    result: Array = mapping[encoded.indices.to_numpy(zero_copy_only=False)]
-    return result
+    found = pc.index_in(types, value_set=_TYPES)
+    if found.null_count:
+        raise ValueError("an event type that is not one of EVENT_TYPES")
+    codes: Array = found.to_numpy(zero_copy_only=False)
+    return codes.astype(np.int8)

@@ -1,10 +1,12 @@
 """Per-minute tallies of a session's events: a mergeable accumulator for counts, sums and users.
 
 Events fall into clock minutes `[m, m + 1 min)`. Each minute keeps its rows (instant, type,
-user, amount, source class) and, computed when first asked and kept until the minute gets
-more rows, a `Tally`: events per type, entries per source class, ad spend, and the distinct
-users of each `USER_GROUPS` group. Tallies merge with `+`; a range `(lo, hi]` is the sum of
-the tallies of the minutes inside it plus tallies of the rows of the (at most two) minutes it
+user, amount, source class) and, computed when first asked, a `Tally`: events per type,
+entries per source class, ad spend, and the distinct users of each `USER_GROUPS` group. When
+the minute gets more rows its tally is grown by the new rows alone (`Tally.grown`), so the
+minute being filled is not re-counted from scratch at every snapshot. Tallies merge with `+`;
+a range `(lo, hi]` is the sum of the tallies of the minutes inside it — a minute whose rows
+all lie inside counts as inside — plus tallies of the rows of the (at most two) minutes it
 cuts. Distinct users of a merged tally are counted exactly (`Tally.users_of`).
 
 >>> t = Tally.of(Rows.of([5, 6], [KIND["comment"]] * 2, [0, 0], [0, 0], [0, 0]), 1)
@@ -21,7 +23,7 @@ import numpy as np
 
 from caopan.domain.clock import MS_PER_MINUTE
 from caopan.domain.events import EVENT_TYPES
-from caopan.stream.columns import Array, distinct
+from caopan.stream.columns import Array, distinct, unique
 
 KIND: Final[dict[str, int]] = {name: i for i, name in enumerate(EVENT_TYPES)}
 """Event types as small integer codes."""
@@ -110,7 +112,7 @@ class Tally:
         for name, kinds in _GROUP_KINDS.items():
             if counts[kinds].sum():
                 mine = rows.user[_IN_GROUP[name][rows.kind]]
-                users[name] = [np.unique(mine[mine >= 0])]
+                users[name] = [unique(mine[mine >= 0])]
         return Tally(counts, classes, ad, users, size)
 
     def __add__(self, other: Tally) -> Tally:
@@ -123,6 +125,28 @@ class Tally:
             self.ad_cost_fen + other.ad_cost_fen,
             users,
             max(self.size, other.size),
+        )
+
+    def grown(self, more: Tally) -> Tally:
+        """This tally with the tally of rows added since (one minute's, each group's users
+        kept as one array of distinct codes)."""
+        users = dict(self.users)
+        for name, parts in more.users.items():
+            (fresh,) = parts
+            held = users.get(name)
+            if held is None:
+                users[name] = [fresh]
+                continue
+            (known,) = held
+            if len(fresh):
+                fresh = fresh[~np.isin(fresh, known, kind="table")]
+                users[name] = [np.concatenate([known, fresh])] if len(fresh) else held
+        return Tally(
+            self.counts + more.counts,
+            self.classes + more.classes,
+            self.ad_cost_fen + more.ad_cost_fen,
+            users,
+            max(self.size, more.size),
         )
 
     def count(self, kind: str) -> int:
@@ -138,15 +162,31 @@ class Tally:
 
 @dataclass(slots=True)
 class Minute:
-    """The rows of one clock minute and their tally (None until asked, or after new rows)."""
+    """The rows of one clock minute, their first and last instants, and the tally of the
+    first `tallied` rows (None until asked)."""
 
     parts: list[Rows] = field(default_factory=list)
     tally: Tally | None = None
+    size: int = 0
+    tallied: int = 0
+    low: int = np.iinfo(np.int64).max
+    high: int = np.iinfo(np.int64).min
 
     def rows(self) -> Rows:
         if len(self.parts) > 1:
             self.parts = [Rows.concat(self.parts)]
         return self.parts[0]
+
+    def since(self, start: int) -> Rows:
+        """The rows after the first `start` (in the order they were added), without joining
+        the parts before them."""
+        tail, seen = [], 0
+        for part in self.parts:
+            if seen + len(part) > start:
+                skip = max(0, start - seen)
+                tail.append(Rows(*(getattr(part, k)[skip:] for k in Rows.__slots__)))
+            seen += len(part)
+        return Rows.concat(tail)
 
 
 class Minutes:
@@ -175,7 +215,9 @@ class Minutes:
         if slot is None:
             slot = self.by_minute[minute] = Minute()
         slot.parts.append(rows)
-        slot.tally = None
+        slot.size += len(rows)
+        slot.low = min(slot.low, int(rows.ts.min()))
+        slot.high = max(slot.high, int(rows.ts.max()))
 
     def tally(self, minute: int, size: int) -> Tally:
         slot = self.by_minute.get(minute)
@@ -183,21 +225,32 @@ class Minutes:
             return Tally.empty(size)
         if slot.tally is None:  # codes only grow: a kept tally stays right
             slot.tally = Tally.of(slot.rows(), size)
+        elif slot.tallied < slot.size:  # rows came since: tally them alone
+            slot.tally = slot.tally.grown(Tally.of(slot.since(slot.tallied), size))
+        slot.tallied = slot.size
         return slot.tally
 
     def over(self, lo: int, hi: int, size: int) -> Tally:
         """The tally of the rows with `lo < ts <= hi`."""
-        total = Tally.empty(size)
+        counts, classes = np.zeros(N_KINDS, np.int64), np.zeros(3, np.int64)
+        ad, users = 0, dict[str, list[Array]]()
         first = (lo + 1) - (lo + 1) % MS_PER_MINUTE
         for minute in sorted(m for m in self.by_minute if first <= m <= hi):
-            if minute > lo and minute + MS_PER_MINUTE - 1 <= hi:
-                total = total + self.tally(minute, size)
-                continue
-            rows = self.by_minute[minute].rows()
-            inside = (rows.ts > lo) & (rows.ts <= hi)
-            if inside.any():
-                total = total + Tally.of(rows.take(np.flatnonzero(inside)), size)
-        return total
+            slot = self.by_minute[minute]
+            if lo < slot.low and slot.high <= hi:  # every row of the minute is inside
+                part = self.tally(minute, size)
+            else:
+                rows = slot.rows()
+                inside = (rows.ts > lo) & (rows.ts <= hi)
+                if not inside.any():
+                    continue
+                part = Tally.of(rows.take(np.flatnonzero(inside)), size)
+            counts += part.counts
+            classes += part.classes
+            ad += part.ad_cost_fen
+            for name, arrays in part.users.items():
+                users.setdefault(name, []).extend(arrays)
+        return Tally(counts, classes, ad, users, size)
 
     def nbytes(self) -> int:
         return sum(

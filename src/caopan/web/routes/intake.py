@@ -60,8 +60,9 @@ async def post_events(session_id: str, request: Request) -> JSONResponse:
         raise TooLarge(f"{events:,} events in one request; at most {MAX_EVENTS:,}")
     # checked off the event loop and off the store thread: the next body is parsed while
     # the previous one is stored
-    checked = await asyncio.to_thread(check_body, session_id, body)
-    report = await server.run(lambda: server.ingest(checked, provider))
-    if report.accepted:
-        server.hub.touch(session_id)
+    with server.hub.storing(session_id):  # a push falling due meanwhile waits for this batch
+        checked = await asyncio.to_thread(check_body, session_id, body)
+        report = await server.run(lambda: server.ingest(checked, provider))
+        if report.accepted:
+            server.hub.touch(session_id)
     return JSONResponse(report.to_json(), status_code=200 if report.usable else 422)

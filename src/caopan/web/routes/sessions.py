@@ -16,9 +16,12 @@ KEEPALIVE_SECONDS = 15.0
 
 @router.get("/api/health")
 async def health(request: Request) -> JSONResponse:
-    """Cheap liveness: the server answers (the store is opened before it listens), and the
-    live sessions it holds in memory."""
-    return JSONResponse({"ok": True, "live_sessions": sorted(server_of(request).live.sessions)})
+    """Cheap liveness: the server answers (the store is opened before it listens), the live
+    sessions it holds in memory, and its push feeds with the wall time of recent refreshes."""
+    server = server_of(request)
+    return JSONResponse(
+        {"ok": True, "live_sessions": sorted(server.live.sessions), "push": server.hub.stats()}
+    )
 
 
 @router.get("/api/sessions")
