@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from caopan.app import App
+from caopan.engine import backend
 from caopan.sim.frames import LIVE_EVENT_SCHEMA
 from caopan.sim.history import CHUNK_EVENTS
 from caopan.sim.world import WorldSpec
@@ -61,15 +62,15 @@ def floor(rows: int, folder: Path) -> float:
     rng = np.random.default_rng(0)
     with App(f"duckdb:///{folder / 'floor.duckdb'}") as app:
         engine = app.engine
-        engine.con.raw_sql("SET preserve_insertion_order = false")
         chunks = [random_chunk(CHUNK_EVENTS, rng) for _ in range(3)]  # made before the clock
         start = time.perf_counter()
         left, k = rows, 0
-        while left > 0:
-            chunk = chunks[k % 3].slice(0, min(left, CHUNK_EVENTS))
-            engine.insert("live_events", chunk)
-            left -= chunk.num_rows
-            k += 1
+        with engine.bulk():  # the simulator's settings, and its way of appending events
+            while left > 0:
+                chunk = chunks[k % 3].slice(0, min(left, CHUNK_EVENTS))
+                engine.insert_split("live_events", chunk)
+                left -= chunk.num_rows
+                k += 1
         engine.con.raw_sql("CHECKPOINT")
         return time.perf_counter() - start
 
@@ -94,7 +95,14 @@ def main() -> None:
         default=10_000_000,
         help="rows for the floor (its rate does not need all of a 100 M run)",
     )
+    parser.add_argument(
+        "--ways",
+        type=int,
+        default=backend.SPLIT_APPEND_WAYS,
+        help="slices of each chunk of events appended at once (1: one append at a time)",
+    )
     args = parser.parse_args()
+    backend.SPLIT_APPEND_WAYS = args.ways
     spec = WorldSpec(args.providers, args.merchants, args.days, args.seed)
     with tempfile.TemporaryDirectory(prefix="caopan-bench-") as tmp:
         folder = Path(tmp)
@@ -103,7 +111,10 @@ def main() -> None:
         floor_rows = min(events, args.floor_rows)
         base = floor(floor_rows, folder)
     rate, base_rate = events / elapsed, floor_rows / base
-    print(f"world: {args.providers} providers, {args.merchants} merchants, {args.days} days")
+    print(
+        f"world: {args.providers} providers, {args.merchants} merchants, {args.days} days; "
+        f"events appended {args.ways} slices at once"
+    )
     print(
         f"caopan simulate (generate+store): {elapsed:7.1f} s  {rate:12,.0f} events/s "
         f"({events:,} events)"

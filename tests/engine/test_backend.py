@@ -223,3 +223,48 @@ def test_integer_and_boolean_columns_mixing_nulls_keep_their_values(engine: Engi
     assert back.column("is_follower").to_pylist() == [None, None, True]
     joined = engine.memtable(rows.select(["event_id", "amount_fen"]))
     assert joined.amount_fen.sum().to_pyarrow().as_py() == 19_900
+
+
+@pytest.mark.parametrize("ways", [2, 3])
+def test_a_split_append_stores_every_row_once(tmp_path: object, ways: int) -> None:
+    engine = connect(f"duckdb:///{tmp_path}/split.duckdb")
+    rows = _many_sessions(ways * 100_000 + 7)  # slices of unequal length
+    with engine.bulk():
+        engine.insert_split("live_sessions", rows, ways)
+    stored = engine.table("live_sessions").order_by("session_id").to_pyarrow()
+    assert stored.num_rows == rows.num_rows
+    assert stored.column("session_id").to_pylist() == rows.column("session_id").to_pylist()
+    assert stored.column("merchant_id").to_pylist() == rows.column("merchant_id").to_pylist()
+    engine.close()
+
+
+def test_a_split_append_inside_a_transaction_is_one_insert_and_rolls_back(
+    tmp_path: object,
+) -> None:
+    engine = connect(f"duckdb:///{tmp_path}/split.duckdb")
+    with pytest.raises(RuntimeError, match="stop"), engine.transaction():
+        engine.insert_split("live_sessions", _many_sessions(250_000), 2)
+        raise RuntimeError("stop")
+    assert engine.table("live_sessions").count().to_pyarrow().as_py() == 0
+    engine.close()
+
+
+def test_a_failed_slice_is_raised_and_the_other_slices_are_whole(tmp_path: object) -> None:
+    import duckdb
+
+    engine = connect(f"duckdb:///{tmp_path}/split.duckdb")
+    # the second slice breaks a check the first keeps: its append fails whole (DuckDB adds a
+    # check only with the table, so the table is made again, same columns, with the check)
+    con = engine.con.con
+    columns = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_name = 'live_sessions' ORDER BY ordinal_position"
+    ).fetchall()
+    check = " CHECK (session_id < 'S-0100000')"
+    ddl = ", ".join(f'"{c}" {t}{check if c == "session_id" else ""}' for c, t in columns)
+    con.execute("DROP TABLE live_sessions")
+    con.execute(f"CREATE TABLE live_sessions ({ddl})")
+    with pytest.raises(duckdb.ConstraintException, match="CHECK constraint"):
+        engine.insert_split("live_sessions", _many_sessions(200_000), 2)
+    assert engine.table("live_sessions").count().to_pyarrow().as_py() == 100_000
+    engine.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from typing import Any
 
 from caopan.stream.bus import Feed, Hub
@@ -19,14 +20,16 @@ TICK = 0.2
 class Session:
     """A fake live session: `events` grows on intake; each snapshot is counted."""
 
-    def __init__(self, cost: float = 0.0) -> None:
+    def __init__(self, cost: float = 0.0, costs: tuple[float, ...] = ()) -> None:
         self.events = 0
         self.computed = 0
         self.cost = cost
+        self.costs = costs  # the first snapshots' costs, if given
 
     async def compute(self, session_id: str, window: int | None) -> dict[str, Any]:
         self.computed += 1
-        await asyncio.sleep(self.cost)
+        k = self.computed - 1
+        await asyncio.sleep(self.costs[k] if k < len(self.costs) else self.cost)
         return {"session": session_id, "window": window, "events": self.events}
 
 
@@ -181,3 +184,85 @@ def test_a_refresh_due_while_a_batch_is_stored_waits_for_it_but_not_for_long() -
     assert 1.25 * tick <= waited < 1.6 * tick
     assert '"events":2' in held  # the snapshot covers the batch it waited for
     assert 1.0 * tick <= late < 2.5 * tick  # a tick after the last refresh, plus the hold
+
+
+class Stream:
+    """A steady stream of batches, one every `gap` seconds, each stored for `store` seconds;
+    the loop time each was stored at."""
+
+    def __init__(self, hub: Hub, session: Session, gap: float, store: float) -> None:
+        self.hub, self.session, self.gap, self.store = hub, session, gap, store
+        self.stored: list[float] = []
+
+    async def run(self, start: float, until: float) -> None:
+        loop = asyncio.get_running_loop()
+        k = 0
+        while (due := start + k * self.gap) < until:
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            with self.hub.storing("s"):
+                await asyncio.sleep(self.store)
+                self.session.events += 1
+                self.hub.touch("s")
+                self.stored.append(loop.time())
+            k += 1
+
+
+async def pushes_of(hub: Hub, feed: Feed, until: float, out: list[tuple[float, int]]) -> None:
+    """Every snapshot a subscriber receives: when, and how many batches it covers."""
+    loop = asyncio.get_running_loop()
+    version = feed.version
+    while loop.time() < until:
+        if await hub.wait_newer(feed, version, max(0.01, until - loop.time())):
+            version = feed.version
+            out.append((loop.time(), json.loads(feed.payload)["events"]))
+
+
+STREAM_TICK = 0.5  # a batch every 50 ms, stored in 5 ms: timer jitter is small beside it
+
+
+async def stream_waits(
+    session: Session, offset: float, ticks: int
+) -> tuple[list[float], list[float]]:
+    """Subscribe, then stream a batch every tenth of a tick, the first `offset` seconds into
+    the first tick, for `ticks` ticks. Each batch's wait from being stored to the first push
+    that covers it, and the times of the pushes."""
+    tick = STREAM_TICK
+    hub = Hub(session.compute, tick=tick)
+    feed = await hub.subscribe("s", 5)
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    end = start + ticks * tick
+    pushes: list[tuple[float, int]] = []
+    watcher = asyncio.create_task(pushes_of(hub, feed, end + 2 * tick, pushes))
+    stream = Stream(hub, session, tick / 10, tick / 100)
+    await stream.run(start + offset, end)
+    await watcher
+    hub.unsubscribe(feed)
+    waits = []
+    for k, at in enumerate(stream.stored, 1):  # batch k leaves `events` at k
+        waits.append(min(t for t, events in pushes if events >= k) - at)
+    return waits, [t for t, _ in pushes]
+
+
+def test_a_steady_stream_is_cut_just_after_a_batch() -> None:
+    # The first refresh falls due 0.85 of a batch gap after a batch was stored. Cut there,
+    # the next batch would wait 0.985 of a tick; the hub waits for that batch instead, and
+    # from then on each cut falls just after a batch: no batch waits much over 0.9 tick.
+    tick = STREAM_TICK
+    gap, store = tick / 10, tick / 100  # as `stream_waits` streams
+    offset = 0.15 * gap - store  # batches stored 0.15 gap into each gap: due 0.85 gap after one
+    waits, pushes = asyncio.run(stream_waits(Session(), offset, 8))
+    assert min(b - a for a, b in itertools.pairwise(pushes)) >= tick * 0.999  # the cap holds
+    settled = waits[10:]  # from the second tick on
+    assert max(settled) < 0.95 * tick, sorted(settled)[-5:]
+
+
+def test_after_a_slow_refresh_the_plan_follows_the_held_back_pushes() -> None:
+    # The fourth refresh takes half a tick, so the cap holds every later push back by as
+    # much. Were the plan kept, each later snapshot would be cut half a tick before it goes
+    # out and batches would wait ~1.4 tick; the plan follows, and the cut falls just after
+    # a batch again.
+    tick = STREAM_TICK
+    waits, _ = asyncio.run(stream_waits(Session(costs=(0.0, 0.0, 0.0, 0.5 * tick)), 0.0, 10))
+    late = waits[-40:]  # the last four ticks
+    assert max(late) < 0.95 * tick, sorted(late)[-5:]

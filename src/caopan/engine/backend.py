@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,11 @@ threads: measured on 1 M events, one thread appends with about half the CPU time
 file reader parses on another thread meanwhile). So does the commit of a transaction (1 M
 events: 0.5 CPU s on one thread against 0.9–1.4 on two). Queries keep every thread."""
 
+SPLIT_APPEND_WAYS = 2
+"""`Engine.insert_split` appends this many slices at once. One append keeps one core busy only
+part of the time (it also waits on the file); two appends from two cursors of the same
+database overlap, for the same CPU seconds. One DuckDB thread each (`BULK_APPEND_THREADS`)."""
+
 
 def default_url() -> str:
     """`CAOPAN_DB` if set (a URL or a plain path), else `./caopan.duckdb`."""
@@ -79,6 +85,7 @@ class Engine:
     _views: list[str] = field(default_factory=list, repr=False)
     _in_transaction: bool = field(default=False, repr=False)
     _bulk: bool = field(default=False, repr=False)
+    _wal: str | None = field(default=None, repr=False)  # the log's path ("" for none), once known
 
     def memtable(self, rows: pa.Table) -> ir.Table:
         """An Arrow table as an Ibis table on this engine, every type kept exactly, until
@@ -211,6 +218,67 @@ class Engine:
                 return
             rows = self.memtable(conformed)
         self.con.insert(name, rows)
+
+    def wal_bytes(self) -> int:
+        """The size of a DuckDB file store's write-ahead log (what the next checkpoint
+        writes into the file); 0 for other engines and stores in memory."""
+        if self.kind != "duckdb":
+            return 0
+        if self._wal is None:
+            row = self.con.con.execute(
+                "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+            ).fetchone()
+            self._wal = f"{row[0]}.wal" if row is not None and row[0] else ""
+        if not self._wal:
+            return 0
+        try:
+            return os.path.getsize(self._wal)
+        except OSError:  # no log: everything is in the file
+            return 0
+
+    def checkpoint(self) -> None:
+        """Write the log into the file now (DuckDB); other engines: nothing to do."""
+        if self.kind == "duckdb":
+            self.con.con.execute("CHECKPOINT")
+
+    def checkpoint_when(self, wal_bytes: int) -> None:
+        """Leave DuckDB's automatic checkpoints to logs of `wal_bytes` (a checkpoint blocks
+        every write while it runs; a caller that knows better moments calls `checkpoint`)."""
+        if self.kind == "duckdb":
+            self.con.con.execute(f"SET checkpoint_threshold = '{int(wal_bytes)}B'")
+
+    def insert_split(self, name: str, rows: pa.Table, ways: int | None = None) -> None:
+        """Append a large Arrow table as `ways` slices at once (default `SPLIT_APPEND_WAYS`),
+        each on its own DuckDB cursor and in its own transaction. Each slice is whole or absent
+        if one fails, and the error is raised after all have finished. Inside a transaction, on
+        small tables and on other engines: one `insert`."""
+        ways = SPLIT_APPEND_WAYS if ways is None else ways
+        if (
+            self.kind != "duckdb"
+            or self._in_transaction
+            or ways < 2
+            or rows.num_rows < ways * BULK_APPEND_MIN_ROWS
+        ):
+            self.insert(name, rows)
+            return
+        conformed = self.conform(name, rows)
+        size = -(-conformed.num_rows // ways)
+        parts = [conformed.slice(k * size, size) for k in range(ways)]
+
+        def append(part: pa.Table) -> None:
+            cursor = self.con.con.cursor()
+            try:
+                view = f"caopan_in_{uuid.uuid4().hex}"
+                cursor.register(view, part)
+                cursor.execute(f'INSERT INTO "{name}" SELECT * FROM "{view}"')
+                cursor.unregister(view)
+            finally:
+                cursor.close()
+
+        with self._append_threads(conformed.num_rows), ThreadPoolExecutor(ways) as pool:
+            futures = [pool.submit(append, part) for part in parts]
+            for future in futures:
+                future.result()
 
     @contextmanager
     def _append_threads(self, rows: int) -> Iterator[None]:

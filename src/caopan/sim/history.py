@@ -296,7 +296,10 @@ class _ChunkWriter:
 
     def _write(self, tables: tuple[tuple[str, pa.Table], ...], chunk: int) -> Path | None:
         for name, table in tables:
-            self.engine.insert(name, table)
+            if name == "live_events":  # most of the chunk: its slices are appended at once
+                self.engine.insert_split(name, table)
+            else:
+                self.engine.insert(name, table)
         if self.events_out is None:
             return None
         return self._write_out(tables[0][1], chunk)

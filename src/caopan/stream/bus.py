@@ -7,15 +7,27 @@ refresh started a tick ago or more, and otherwise exactly when it becomes a tick
 schedule is kept from the planned instant, so timer lateness does not pile up from one
 refresh to the next). A snapshot is as of the latest event, so nothing else changes it.
 
-A refresh that falls due while a batch of the session is being stored waits for that batch
-(`storing`), at most `HOLD_SECONDS`: the snapshot then covers it, instead of leaving it for the
-next tick a second later. This only ever delays a refresh, so the cap holds.
+Where a refresh is cut against the batches decides the latency: a batch stored just after a
+cut waits a whole tick for the next one, one stored just before it waits only for the refresh.
+So a refresh falling due
+
+* while a batch of the session is being stored (`storing`) waits for that batch, at most
+  `HOLD_SECONDS`; the plan stays where it was;
+* well inside the usual gap between the batches of a steady stream (`Arrivals`: more than
+  `JUST_AFTER_SECONDS` after the last one) waits for the next batch, at most `HOLD_SECONDS`,
+  and the plan moves with it: the cut then falls just after a batch, tick after tick, instead
+  of wherever the first refresh happened to put it;
+* otherwise runs at once.
+
+These only ever delay a refresh, so the cap holds.
 
 Publishing keeps the cap too: a new version is published no sooner than a tick after the
-previous one (a refresh that computed faster than the one before waits the difference), so a
-subscriber never receives two snapshots less than a tick apart. Subscribers wait for a newer
-version; a dropped connection resumes with the current one. Each feed keeps the wall time of
-its recent refreshes (`Feed.timings`) for the health page and the benchmark.
+previous one, so a subscriber never receives two snapshots less than a tick apart. A slow
+refresh therefore holds every later publication back; when publications fall behind the plan
+by more than `FOLLOW_SECONDS`, the plan follows them, so a snapshot is not computed early and
+then kept, stale, until the cap lets it out. Subscribers wait for a newer version; a dropped
+connection resumes with the current one. Each feed keeps the wall time of its recent
+refreshes (`Feed.timings`) for the health page and the benchmark.
 """
 
 from __future__ import annotations
@@ -24,7 +36,7 @@ import asyncio
 import contextlib
 import json
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +46,9 @@ Compute = Callable[[str, int | None], Awaitable[dict[str, Any]]]
 TICK_SECONDS = 1.0
 TIMINGS_KEPT = 512
 HOLD_SECONDS = 0.25
+GAPS_KEPT = 9  # the usual gap between batches is the median of the last ones
+JUST_AFTER_SECONDS = 0.02  # a cut this soon after a batch is stored counts as just after it
+FOLLOW_SECONDS = 0.02  # publications this much behind the plan move the plan
 
 
 @dataclass(slots=True)
@@ -55,18 +70,55 @@ class Feed:
     timings: deque[float] = field(default_factory=lambda: deque(maxlen=TIMINGS_KEPT))
 
 
+@dataclass(slots=True)
+class Arrivals:
+    """When a session's recent batches were stored, to expect the next one."""
+
+    last: float | None = None
+    gaps: deque[float] = field(default_factory=lambda: deque(maxlen=GAPS_KEPT))
+    next: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def record(self, now: float) -> None:
+        if self.last is not None:
+            self.gaps.append(now - self.last)
+        self.last = now
+        self.next.set()  # wake whoever waits for this batch; later ones wait on a new event
+        self.next = asyncio.Event()
+
+    def wait_for_next(self, now: float, hold: float) -> float:
+        """How long to wait at `now` for the next batch: 0 unless the stream is steady (three
+        gaps or more, the last batch less than one and a half usual gaps ago) and `now` is
+        not just after the last batch (`JUST_AFTER_SECONDS`, or a fifth of the gap)."""
+        if self.last is None or len(self.gaps) < 3:
+            return 0.0
+        gap = _median(self.gaps)
+        since = now - self.last
+        if since < min(JUST_AFTER_SECONDS, gap / 5) or since >= 1.5 * gap:
+            return 0.0
+        return min(hold, max(0.0, self.last + gap - now) + gap / 4)
+
+
 class Hub:
     """All feeds of a server."""
 
     def __init__(
-        self, compute: Compute, tick: float = TICK_SECONDS, hold: float = HOLD_SECONDS
+        self,
+        compute: Compute,
+        tick: float = TICK_SECONDS,
+        hold: float = HOLD_SECONDS,
+        after_refresh: Callable[[str], None] | None = None,
     ) -> None:
+        """`after_refresh(session_id)` is called as each refresh of a feed is done (and
+        published, if it changed): the moment its next one is furthest away. The server
+        checkpoints its store then."""
         self.compute = compute
+        self.after_refresh = after_refresh
         self.tick = tick
         self.hold = hold
         self.feeds: dict[tuple[str, int | None], Feed] = {}
         self.busy: dict[str, int] = {}  # batches of a session being stored
         self.stored: dict[str, asyncio.Event] = {}  # set when none is
+        self.arrivals: dict[str, Arrivals] = {}
 
     @contextlib.contextmanager
     def storing(self, session_id: str) -> Iterator[None]:
@@ -81,19 +133,38 @@ class Hub:
                 del self.busy[session_id]
                 self.stored.pop(session_id).set()
 
-    async def _settled(self, session_id: str) -> None:
-        """Wait, at most `hold`, until no batch of the session is being stored."""
+    async def _settled(self, session_id: str) -> bool:
+        """Wait, at most `hold`, until no batch of the session is being stored; or, when the
+        cut would fall well inside the usual gap between batches, for the next batch (see the
+        module). True if it waited for a next batch (the schedule moves with it)."""
         done = self.stored.get(session_id)
         if done is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(done.wait(), self.hold)
+            return False
+        arrivals = self.arrivals.get(session_id)
+        if arrivals is None:
+            return False
+        wait = arrivals.wait_for_next(asyncio.get_running_loop().time(), self.hold)
+        if not wait:
+            return False
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(arrivals.next.wait(), wait)
+        return True
 
     def touch(self, session_id: str) -> None:
         """Events arrived for a session: its feeds recompute at their next tick."""
+        watched = False
         for (sid, _), feed in self.feeds.items():
             if sid == session_id:
                 feed.dirty = True
                 feed.wake.set()
+                watched = True
+        if watched:  # only watched sessions' arrivals are kept (and dropped with their feeds)
+            arrivals = self.arrivals.get(session_id)
+            if arrivals is None:
+                arrivals = self.arrivals[session_id] = Arrivals()
+            arrivals.record(asyncio.get_running_loop().time())
 
     async def subscribe(self, session_id: str, window: int | None) -> Feed:
         key = (session_id, window)
@@ -111,6 +182,8 @@ class Hub:
         if feed.subscribers <= 0 and feed.task is not None:
             feed.task.cancel()
             self.feeds.pop((feed.session_id, feed.window), None)
+            if not any(sid == feed.session_id for sid, _ in self.feeds):
+                self.arrivals.pop(feed.session_id, None)
 
     async def wait_newer(self, feed: Feed, version: int, timeout: float) -> bool:
         """Wait until the feed is newer than `version`; False on timeout (send a heartbeat)."""
@@ -130,16 +203,24 @@ class Hub:
         while True:
             await feed.wake.wait()
             due = last + self.tick
+            if feed.published is not None and feed.timings:
+                # the cap holds publications back: follow them if they fell behind the plan
+                late = feed.published + self.tick - _median(feed.timings, 5) - due
+                if late > FOLLOW_SECONDS:
+                    due += late
             now = loop.time()
             if now < due:
                 await _sleep_until(loop, due)
                 last = due  # the planned instant: lateness of the timer does not add up
             else:
                 last = now
-            await self._settled(feed.session_id)
+            if await self._settled(feed.session_id):
+                last = loop.time()  # realigned just after a batch: the plan counts from here
             feed.wake.clear()
             if feed.dirty:
                 await self._refresh(feed)
+                if self.after_refresh is not None:
+                    self.after_refresh(feed.session_id)
 
     async def _refresh(self, feed: Feed) -> None:
         loop = asyncio.get_running_loop()
@@ -192,6 +273,16 @@ async def _sleep_until(loop: asyncio.AbstractEventLoop, instant: float) -> None:
     """Sleep until the loop's clock reads `instant` or later (a timer may fire a little early)."""
     while (left := instant - loop.time()) > 0:
         await asyncio.sleep(left)
+
+
+def _median(values: Iterable[float], last: int | None = None) -> float:
+    """The median of `values` (of the `last` ones only, if given); 0 for none."""
+    kept = list(values)
+    if last is not None:
+        kept = kept[-last:]
+    if not kept:
+        return 0.0
+    return sorted(kept)[len(kept) // 2]
 
 
 def _percentile(ordered: list[float], q: float) -> float | None:

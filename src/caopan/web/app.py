@@ -34,6 +34,16 @@ from caopan.stream.bus import Hub
 log = logging.getLogger("caopan.web")
 T = TypeVar("T")
 
+CHECKPOINT_WAL_BYTES = 16 * 2**20
+"""Once the store's log holds this much, the server checkpoints it just after a screen's
+refresh (DuckDB's own default threshold). A checkpoint blocks intake while it runs (~80 ms for
+16 MB of events); just after a refresh, the batches it holds back still make the next push, a
+second away. At a random moment, as DuckDB would take it, it can delay a push, or slow the
+refresh itself."""
+CHECKPOINT_WAL_LIMIT = 4 * CHECKPOINT_WAL_BYTES
+"""Without a screen to time it (nobody watching), intake checkpoints once the log is this
+large; DuckDB's own automatic checkpoint waits for a log of 16 times this."""
+
 
 class Server:
     """What the routes share: the App, its store worker, and the token cache."""
@@ -43,7 +53,8 @@ class Server:
         self.writer = Writer()
         self.reads = Writer()  # snapshots: a second connection, so intake never waits on them
         self.tokens: dict[str, str] = {}
-        self.hub = Hub(self.screen_snapshot)
+        self.hub = Hub(self.screen_snapshot, after_refresh=self.after_refresh)
+        self._checkpoint_queued = False
         self.live = Aggregators(idle_seconds=live_idle_minutes * 60)
         self._reader: Engine | None = None
         self.alerts: dict[tuple[str, int], dict[str, tuple[Alert, int]]] = {}
@@ -72,7 +83,34 @@ class Server:
         writer thread, so loading a session from the store and folding never interleave)."""
         report = self.app.store_body(checked, provider)
         self.live.fold(checked.session_id, report.rows)
+        self._checkpoint(CHECKPOINT_WAL_LIMIT)
         return report
+
+    def open_store(self) -> None:
+        """On the writer thread: open the store (and create its schema) before serving, and
+        take the timing of checkpoints from DuckDB (see `CHECKPOINT_WAL_BYTES`)."""
+        self.app.engine.checkpoint_when(16 * CHECKPOINT_WAL_LIMIT)
+
+    def after_refresh(self, session_id: str) -> None:
+        """A screen was just refreshed: checkpoint the store now if its log is large (on the
+        writer thread, after the batches already queued)."""
+        if not self._checkpoint_queued:
+            self._checkpoint_queued = True
+            self.writer.submit(self._checkpoint_after_refresh)
+
+    def _checkpoint_after_refresh(self) -> None:
+        self._checkpoint_queued = False
+        self._checkpoint(CHECKPOINT_WAL_BYTES)
+
+    def _checkpoint(self, wal_bytes: int) -> None:
+        """On the writer thread: checkpoint if the log holds `wal_bytes` or more. A failed
+        checkpoint loses nothing (the log keeps every write): it is logged and tried again."""
+        engine = self.app.engine
+        try:
+            if engine.wal_bytes() >= wal_bytes:
+                engine.checkpoint()
+        except Exception as exc:
+            log.warning("checkpoint failed; the log keeps every write: %s", exc)
 
     async def load_live(self, session_id: str) -> None:
         """Rebuild a session's aggregator from the store if it is not loaded yet."""
@@ -235,7 +273,7 @@ def create_app(app: App, live_idle_minutes: float = 30.0) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await server.run(lambda: app.engine)  # open the store (and create its schema) first
+        await server.run(server.open_store)
         sweeper = asyncio.create_task(evict_idle())
         yield
         sweeper.cancel()
