@@ -15,6 +15,7 @@ hot words a sum over the range `(lo, hi]`, ties broken by the word.
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import re
 import threading
@@ -71,7 +72,8 @@ def _segmenter() -> Any:
 
         jieba.setLogLevel(logging.WARNING)
         for word in LEXICON:
-            jieba.add_word(word, freq=100_000)
+            jieba.add_word(word, freq=100_000)  # the first loads the dictionary
+        gc.freeze()  # its ~350,000 entries, and all else loaded so far, out of full collections
         return jieba.lcut
 
 
