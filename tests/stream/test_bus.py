@@ -12,7 +12,7 @@ import itertools
 import json
 from typing import Any
 
-from caopan.stream.bus import Feed, Hub
+from caopan.stream.bus import Arrivals, Feed, Hub
 
 TICK = 0.2
 
@@ -266,3 +266,25 @@ def test_after_a_slow_refresh_the_plan_follows_the_held_back_pushes() -> None:
     waits, _ = asyncio.run(stream_waits(Session(costs=(0.0, 0.0, 0.0, 0.5 * tick)), 0.0, 10))
     late = waits[-40:]  # the last four ticks
     assert max(late) < 0.95 * tick, sorted(late)[-5:]
+
+
+def test_a_cut_waits_for_the_next_batch_only_inside_a_dense_steady_stream() -> None:
+    async def run() -> list[float]:
+        def stream(gap: float) -> Arrivals:
+            arrivals = Arrivals()
+            for k in range(5):
+                arrivals.record(k * gap)  # the last batch at 4 gaps
+            return arrivals
+
+        dense, sparse = stream(0.1), stream(0.5)  # a tick of 1 s: 10 and 2 batches a tick
+        return [
+            dense.wait_for_next(0.4 + 0.01, 0.25, 1.0),  # just after a batch: cut now
+            dense.wait_for_next(0.4 + 0.07, 0.25, 1.0),  # well inside the gap: wait
+            dense.wait_for_next(0.4 + 0.2, 0.25, 1.0),  # the stream paused: cut now
+            sparse.wait_for_next(2.0 + 0.35, 0.25, 1.0),  # sparse: each batch has its push
+            Arrivals().wait_for_next(1.0, 0.25, 1.0),  # nothing known yet
+        ]
+
+    just_after, inside, paused, sparse, unknown = asyncio.run(run())
+    assert just_after == paused == sparse == unknown == 0.0
+    assert 0.03 - 1e-9 <= inside <= 0.03 + 0.1 / 4 + 1e-9  # to the next batch, and a margin

@@ -13,10 +13,10 @@ So a refresh falling due
 
 * while a batch of the session is being stored (`storing`) waits for that batch, at most
   `HOLD_SECONDS`; the plan stays where it was;
-* well inside the usual gap between the batches of a steady stream (`Arrivals`: more than
-  `JUST_AFTER_SECONDS` after the last one) waits for the next batch, at most `HOLD_SECONDS`,
-  and the plan moves with it: the cut then falls just after a batch, tick after tick, instead
-  of wherever the first refresh happened to put it;
+* well inside the usual gap between the batches of a steady, dense stream (`Arrivals`: four
+  batches a tick or more, and more than `JUST_AFTER_SECONDS` after the last one) waits for
+  the next batch, at most `HOLD_SECONDS`, and the plan moves with it: the cut then falls just
+  after a batch, tick after tick, instead of wherever the first refresh happened to put it;
 * otherwise runs at once.
 
 These only ever delay a refresh, so the cap holds.
@@ -85,13 +85,17 @@ class Arrivals:
         self.next.set()  # wake whoever waits for this batch; later ones wait on a new event
         self.next = asyncio.Event()
 
-    def wait_for_next(self, now: float, hold: float) -> float:
-        """How long to wait at `now` for the next batch: 0 unless the stream is steady (three
-        gaps or more, the last batch less than one and a half usual gaps ago) and `now` is
-        not just after the last batch (`JUST_AFTER_SECONDS`, or a fifth of the gap)."""
+    def wait_for_next(self, now: float, hold: float, tick: float) -> float:
+        """How long to wait at `now` for the next batch: 0 unless the stream is steady and
+        dense (three gaps or more, usually a quarter tick or less, the last batch less than
+        one and a half usual gaps ago) and `now` is not just after the last batch
+        (`JUST_AFTER_SECONDS`, or a fifth of the gap). A sparser stream gains nothing from
+        waiting: each batch gets its own push anyway."""
         if self.last is None or len(self.gaps) < 3:
             return 0.0
         gap = _median(self.gaps)
+        if gap > tick / 4:
+            return 0.0
         since = now - self.last
         if since < min(JUST_AFTER_SECONDS, gap / 5) or since >= 1.5 * gap:
             return 0.0
@@ -145,7 +149,7 @@ class Hub:
         arrivals = self.arrivals.get(session_id)
         if arrivals is None:
             return False
-        wait = arrivals.wait_for_next(asyncio.get_running_loop().time(), self.hold)
+        wait = arrivals.wait_for_next(asyncio.get_running_loop().time(), self.hold, self.tick)
         if not wait:
             return False
         with contextlib.suppress(TimeoutError):
