@@ -207,14 +207,9 @@ class Engine:
             if rows.num_rows == 0:
                 return
             conformed = self.conform(name, rows)
-            if self.kind == "duckdb":  # straight from Arrow, nothing left registered
+            if self.kind == "duckdb":
                 with self._append_threads(conformed.num_rows):
-                    view = f"caopan_in_{uuid.uuid4().hex}"
-                    self.con.con.register(view, conformed)
-                    try:
-                        self.con.con.execute(f'INSERT INTO "{name}" SELECT * FROM "{view}"')
-                    finally:
-                        self.con.con.unregister(view)
+                    _append_arrow(self.con.con, name, conformed)
                 return
             rows = self.memtable(conformed)
         self.con.insert(name, rows)
@@ -268,10 +263,7 @@ class Engine:
         def append(part: pa.Table) -> None:
             cursor = self.con.con.cursor()
             try:
-                view = f"caopan_in_{uuid.uuid4().hex}"
-                cursor.register(view, part)
-                cursor.execute(f'INSERT INTO "{name}" SELECT * FROM "{view}"')
-                cursor.unregister(view)
+                _append_arrow(cursor, name, part)
             finally:
                 cursor.close()
 
@@ -315,6 +307,17 @@ class Engine:
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
+
+
+def _append_arrow(con: Any, name: str, rows: pa.Table) -> None:
+    """Append an Arrow table on a DuckDB connection, straight from Arrow, nothing left
+    registered."""
+    view = f"caopan_in_{uuid.uuid4().hex}"
+    con.register(view, rows)
+    try:
+        con.execute(f'INSERT INTO "{name}" SELECT * FROM "{view}"')
+    finally:
+        con.unregister(view)
 
 
 def _connect_duckdb(url: str) -> Engine:

@@ -295,11 +295,8 @@ class _ChunkWriter:
             self._pool.shutdown(wait=True)
 
     def _write(self, tables: tuple[tuple[str, pa.Table], ...], chunk: int) -> Path | None:
-        for name, table in tables:
-            if name == "live_events":  # most of the chunk: its slices are appended at once
-                self.engine.insert_split(name, table)
-            else:
-                self.engine.insert(name, table)
+        for name, table in tables:  # a large table's slices are appended at once
+            self.engine.insert_split(name, table)
         if self.events_out is None:
             return None
         return self._write_out(tables[0][1], chunk)

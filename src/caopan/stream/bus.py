@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
@@ -209,7 +210,8 @@ class Hub:
             due = last + self.tick
             if feed.published is not None and feed.timings:
                 # the cap holds publications back: follow them if they fell behind the plan
-                late = feed.published + self.tick - _median(feed.timings, 5) - due
+                recent = itertools.islice(reversed(feed.timings), 5)
+                late = feed.published + self.tick - _median(recent) - due
                 if late > FOLLOW_SECONDS:
                     due += late
             now = loop.time()
@@ -279,14 +281,10 @@ async def _sleep_until(loop: asyncio.AbstractEventLoop, instant: float) -> None:
         await asyncio.sleep(left)
 
 
-def _median(values: Iterable[float], last: int | None = None) -> float:
-    """The median of `values` (of the `last` ones only, if given); 0 for none."""
-    kept = list(values)
-    if last is not None:
-        kept = kept[-last:]
-    if not kept:
-        return 0.0
-    return sorted(kept)[len(kept) // 2]
+def _median(values: Iterable[float]) -> float:
+    """The median of `values`; 0 for none."""
+    kept = sorted(values)
+    return kept[len(kept) // 2] if kept else 0.0
 
 
 def _percentile(ordered: list[float], q: float) -> float | None:
