@@ -23,7 +23,14 @@ import ibis.expr.types as ir
 from caopan.domain.catalog import DIAGNOSTICS, MEASURE_KEYS
 from caopan.engine import orders, statements, visits
 from caopan.engine.backend import Engine
-from caopan.engine.scope import Scope, Span, resolve, session_events
+from caopan.engine.scope import (
+    Scope,
+    Span,
+    partition,
+    resolve,
+    session_events,
+    sparse_events,
+)
 from caopan.engine.sources import source_class
 
 Row = dict[str, int | None]
@@ -67,37 +74,52 @@ def _bit_or(bits: int) -> int:  # type: ignore[empty-body]
 
 
 def _type_bits() -> dict[str, int]:
+    """Each type a distinct-user count looks at, with its bit: 2, 4, 8, … in name order (bit 1
+    stands for every other type)."""
     kinds = sorted(set().union(*_USER_COUNTS.values()))
-    return {kind: 1 << k for k, kind in enumerate(kinds)}
+    return {kind: 1 << (k + 1) for k, kind in enumerate(kinds)}
 
 
-def _event_aggregates(ev: ir.Table, spans: Sequence[Span]) -> list[ir.Table]:
+def _type_bit(kind: ir.StringValue) -> ir.IntegerValue:
+    """The bit of each event's type (`_type_bits`): its place in the list of types, shifted.
+    One list lookup per row costs less than a comparison per type."""
+    names = list(_type_bits())
+    place = ibis.literal(names, type="array<string>").index(kind)  # -1: not in the list
+    return (ibis.literal(1, "int64") << (place + 1)).cast("int64")
+
+
+def _event_aggregates(ev: ir.Table, sparse: ir.Table, spans: Sequence[Span]) -> list[ir.Table]:
     """Per session, the measures counted straight from events, for every span.
 
-    Two grouped passes over the events replace a filtered count per measure:
+    Three grouped passes replace a filtered count per measure:
 
     * one row per session, span and user, with the set of the user's event types as bits
       (`bit_or`): each distinct-user count is the number of rows with a user whose bits meet
       the measure's types;
-    * one row per session, span, type and source with its events and amount: the event counts,
-      the entries per source class and the ad spend are sums over these few rows. Every
-      session with an event has a row here (span -1 holds events outside every span).
+    * one row per session, span and type with its events and amount: the event counts and
+      the ad spend are sums over these few rows. Every session with an event has a row here
+      (span -1 holds events outside every span);
+    * the entries per source class, from the few `enter` rows of `sparse`
+      (`sparse_events`), so the grouping of all events needs no source.
     """
     bits = _type_bits()
-    bit = ibis.cases(*[(ev.type == kind, b) for kind, b in bits.items()], else_=0)
-    by_user = ev.select("session_id", "user_id", _span=_span_label(ev.ts, spans), _bit=bit)
+    by_user = ev.select(
+        "session_id", "user_id", _span=_span_label(ev.ts, spans), _bit=_type_bit(ev.type)
+    )
     users = by_user.group_by(["session_id", "_span", "user_id"]).aggregate(
-        kinds=_bit_or(by_user._bit.cast("int64"))
+        kinds=_bit_or(by_user._bit)
     )
     by_type = ev.select(  # a table of its own, not shared: each pass reads the store
-        "session_id", "type", "source", "amount_fen", _span=_span_label(ev.ts, spans)
+        "session_id", "type", "amount_fen", _span=_span_label(ev.ts, spans)
     )
-    kinds = by_type.group_by(["session_id", "_span", "type", "source"]).aggregate(
+    kinds = by_type.group_by(["session_id", "_span", "type"]).aggregate(
         n=by_type.count(), amount=by_type.amount_fen.sum()
     )
-    cls = source_class(kinds.source)
+    enters = sparse.filter(sparse.type == "enter")
+    enters = enters.mutate(_span=_span_label(enters.ts, spans), _class=source_class(enters.source))
     distinct: dict[str, ir.Scalar] = {}
     counted: dict[str, ir.Scalar] = {}
+    entered: dict[str, ir.Scalar] = {}
     for i, _ in enumerate(spans):
         mine = users._span == i
         for key, types in _USER_COUNTS.items():
@@ -107,12 +129,16 @@ def _event_aggregates(ev: ir.Table, spans: Sequence[Span]) -> list[ir.Table]:
         here = kinds._span == i
         for key, kind in _EVENT_COUNTS.items():
             counted[f"r{i}__{key}"] = kinds.n.sum(where=here & (kinds.type == kind)).coalesce(0)
-        for name in ("natural", "private", "paid"):
-            enter = here & (kinds.type == "enter") & (cls == name)
-            counted[f"r{i}__enter_pv_{name}"] = kinds.n.sum(where=enter).coalesce(0)
         spend = here & (kinds.type == "ad_spend")
         counted[f"r{i}__ad_cost_fen"] = kinds.amount.sum(where=spend).coalesce(0)
-    return [_by_session(kinds, counted), _by_session(users, distinct)]
+        for name in ("natural", "private", "paid"):
+            entry = (enters._span == i) & (enters._class == name)
+            entered[f"r{i}__enter_pv_{name}"] = enters.count(where=entry)
+    return [
+        _by_session(kinds, counted),
+        _by_session(users, distinct),
+        _by_session(enters, entered),
+    ]
 
 
 def _payment_aggregates(pays: ir.Table, spans: Sequence[Span]) -> dict[str, ir.Scalar]:
@@ -143,7 +169,7 @@ def _with_first_in_range(pays: ir.Table, spans: Sequence[Span]) -> ir.Table:
     """Rank each buyer's payments within the (disjoint) span holding them: 0 = the first."""
     labelled = pays.mutate(_span=_span_label(pays.pay_ts, spans))
     w = ibis.window(
-        group_by=[labelled.session_id, labelled.buyer, labelled._span],
+        group_by=partition(labelled, "buyer", "_span"),
         order_by=[labelled.pay_ts, labelled.pay_id],
     )
     return labelled.mutate(first_in_range=ibis.row_number().over(w))
@@ -182,17 +208,18 @@ def measures_of(ev: ir.Table, spans: Sequence[Span]) -> ir.Table:
     `ev` is `session_events` or `sessions_events`; spans must not overlap.
     """
     _check_disjoint(spans)
-    line = visits.timeline(ev, "user_id", "enter", "leave")
+    sparse = sparse_events(ev)
+    line = visits.timeline(sparse, "user_id", "enter", "leave")
     v = visits.intervals(line, "user_id", "enter")
     steps = visits.online_steps(v)
     orphans = visits.orphan_leaves(line)
-    ranked = orders.ranked_payments(ev)
-    standing = orders.payments(ev)
-    pays = _with_first_in_range(orders.attributed(standing, ev), spans)
-    refunds = orders.counted_refunds(ev, standing)
-    created = orders.created_orders(ev, standing)
+    ranked = orders.ranked_payments(sparse)
+    standing = orders.payments(sparse)
+    pays = _with_first_in_range(orders.attributed(standing, sparse), spans)
+    refunds = orders.counted_refunds(sparse, standing)
+    created = orders.created_orders(sparse, standing)
     parts = [
-        *_event_aggregates(ev, spans),
+        *_event_aggregates(ev, sparse, spans),
         _by_session(v, visits.visit_aggregates(v, spans)),
         _by_session(steps, visits.online_aggregates(steps, spans)),
         _by_session(orphans, visits.orphan_aggregates(orphans, spans)),

@@ -15,13 +15,14 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from caopan.engine.scope import partition
 from caopan.engine.sources import source_class
 
 
 def ranked_payments(events: ir.Table) -> ir.Table:
     """Every `order_paid` event with `rank` 0 for the payment that stands, 1, 2, … repeats."""
     paid = events.filter((events.type == "order_paid") & events.order_id.notnull())
-    w = ibis.window(group_by=[paid.session_id, paid.order_id], order_by=[paid.ts, paid.event_id])
+    w = ibis.window(group_by=partition(paid, "order_id"), order_by=[paid.ts, paid.event_id])
     return paid.mutate(rank=ibis.row_number().over(w))
 
 
@@ -59,7 +60,7 @@ def attributed(pays: ir.Table, events: ir.Table) -> ir.Table:
         *pays.columns, "_ts", "_id", "entry_source", "entry_follower"
     )
     latest = ibis.window(
-        group_by=[joined.session_id, joined.order_id],
+        group_by=partition(joined, "order_id"),
         order_by=[joined._ts.desc(), joined._id.desc()],
     )
     ranked = joined.mutate(_pick=ibis.row_number().over(latest))
@@ -87,7 +88,7 @@ def counted_refunds(events: ir.Table, pays: ir.Table) -> ir.Table:
         "session_id", "order_id", "event_id", "ts", "amount_fen", "_paid", "_product"
     )
     running = ibis.window(
-        group_by=[joined.session_id, joined.order_id],
+        group_by=partition(joined, "order_id"),
         order_by=[joined.ts, joined.event_id],
         preceding=None,
         following=0,

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pyarrow as pa
 
@@ -83,6 +84,74 @@ def session_events(events: ir.Table, scope: Scope) -> ir.Table:
         scope_end=ibis.literal(scope.end, "int64"),
         scope_as_of=ibis.literal(scope.as_of, "int64"),
     )
+
+
+BULK_TYPES = ("impression", "like", "product_impression")
+"""The event types that make up most of a session (about 85 % of the simulated events)."""
+
+SPARSE_COLUMNS = (
+    "session_id",
+    "event_id",
+    "ts",
+    "type",
+    "user_id",
+    "source",
+    "is_follower",
+    "product_id",
+    "order_id",
+    "quantity",
+    "amount_fen",
+    "kind",
+    "text",
+    *SCOPE_COLUMNS,
+)
+
+
+def sparse_events(ev: ir.Table) -> ir.Table:
+    """The events of `ev` (`session_events` or `sessions_events`) of every type but
+    `BULK_TYPES`, as one named common table (`sparse_events`).
+
+    Visits, entries, payments, orders, refunds, explanations and markers all read these few
+    rows, so a query reads the store once for all of them: on DuckDB each read of a string
+    column such as `user_id` costs nearly a full decode of it, however few rows it keeps, and a
+    common table referenced more than once is computed once.
+    """
+    return (
+        ev.filter(~ev.type.isin(BULK_TYPES)).select(*SPARSE_COLUMNS).alias("sparse_events")
+    )
+
+
+def _literal(value: ops.Value) -> ops.Literal | None:
+    """The literal every row of this column holds, if the expression shows it; else `None`.
+
+    Follows a column through projections, filters, aggregates, joins, aliases and unions
+    back to where it was made; anything else is taken as not constant.
+    """
+    if isinstance(value, ops.Literal):
+        return value
+    if not isinstance(value, ops.Field):
+        return None
+    rel, name = value.rel, value.name
+    if isinstance(rel, ops.Union):
+        left = _literal(ops.Field(rel.left, name))
+        right = _literal(ops.Field(rel.right, name))
+        return left if left is not None and left == right else None
+    if isinstance(rel, ops.AliasedRelation | ops.SelfReference | ops.JoinReference):
+        return _literal(ops.Field(rel.parent, name))
+    if isinstance(rel, ops.Project | ops.Filter | ops.Aggregate | ops.JoinChain):
+        return _literal(rel.values[name])
+    return None
+
+
+def partition(t: ir.Table, *keys: str | ir.Column) -> list[ir.Value]:
+    """The keys of a window over `t` that works session by session: `session_id`, then
+    `keys`. When every row holds the same session id as a literal (`session_events`: one
+    session), the session is left out: it would change nothing but cost a comparison in every
+    step of the window's sort."""
+    own = [t[k] if isinstance(k, str) else k for k in keys]
+    if _literal(t.session_id.op()) is not None:
+        return own
+    return [t.session_id, *own]
 
 
 def scopes_table(events: ir.Table, session_ids: Sequence[str] | None = None) -> ir.Table:

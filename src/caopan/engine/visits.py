@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
-from caopan.engine.scope import Span
+from caopan.engine.scope import Span, partition
 
 LONG_VISIT_MS = 60_000
 """A visit longer than this is a long visit (超1分钟停留)."""
@@ -31,7 +31,7 @@ def timeline(events: ir.Table, key: str, opener: str, closer: str) -> ir.Table:
     """The opener and closer events of each `key` of each session, each with the `ts` of the
     next one and the type of the previous one, in `(ts, event_id)` order."""
     t = events.filter(events.type.isin([opener, closer]) & events[key].notnull())
-    w = ibis.window(group_by=[t.session_id, t[key]], order_by=[t.ts, t.event_id])
+    w = ibis.window(group_by=partition(t, key), order_by=[t.ts, t.event_id])
     return t.mutate(next_ts=t.ts.lead().over(w), prev_type=t.type.lag().over(w))
 
 
@@ -102,7 +102,9 @@ def online_steps(v: ir.Table) -> ir.Table:
     """`online` after each instant `t` where it changes, per session: columns `session_id`,
     `t`, `step`, `online`."""
     steps = step_events(v).group_by(["session_id", "t"]).aggregate(step=ibis._.step.sum())
-    running = ibis.window(group_by=steps.session_id, order_by=steps.t, preceding=None, following=0)
+    running = ibis.window(
+        group_by=partition(steps), order_by=steps.t, preceding=None, following=0
+    )
     return steps.mutate(online=steps.step.sum().over(running))
 
 
