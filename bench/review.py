@@ -34,10 +34,9 @@ import pyarrow as pa
 
 from caopan.domain.catalog import METRIC_IDS, metrics_from_measures
 from caopan.domain.events import SOURCE_CLASSES
-from caopan.engine import breakdowns
 from caopan.engine.backend import Engine, connect
-from caopan.engine.measures import compute, measures_table
-from caopan.engine.review import review, review_many
+from caopan.engine.measures import compute
+from caopan.engine.review import review, review_many, review_table
 from caopan.engine.scope import resolve
 from caopan.sim.frames import to_arrow
 from caopan.sim.room import simulate
@@ -236,19 +235,11 @@ def duckdb_metrics(engine: Engine, session_id: str) -> dict[str, Any]:
 
 
 def compile_only(engine: Engine, session_id: str) -> int:
-    """Build and compile to SQL every query of a review, without running them (the Python
-    part of a review's cost); return the length of the SQL."""
+    """Build and compile to SQL the query of a review, without running it (the Python part of
+    a review's cost when nothing is cached); return the length of the SQL."""
     scope = resolve(engine, session_id)
-    events = engine.table("live_events")
-    exprs = [
-        measures_table(events, scope, [scope.session_span()]),
-        breakdowns.series_table(events, scope),
-        breakdowns.products_table(events, scope),
-        breakdowns.sources_table(events, scope),
-        breakdowns.explanations(events, scope),
-        breakdowns.marker_events(events, scope),
-    ]
-    return sum(len(str(engine.con.compile(x))) for x in exprs)
+    expr = review_table(engine.table("live_events"), scope, [scope.session_span()])
+    return len(str(engine.con.compile(expr)))
 
 
 def append(engine: Engine, table: pa.Table) -> None:

@@ -15,7 +15,7 @@ panels show the whole session whatever window the metrics use).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import ibis
@@ -24,9 +24,8 @@ import ibis.expr.types as ir
 from caopan.domain.catalog import fen_per, ratio
 from caopan.domain.events import SOURCE_NAMES
 from caopan.domain.events import source_class as class_of
-from caopan.engine import orders, statements, visits
-from caopan.engine.backend import Engine
-from caopan.engine.scope import MINUTE_MS, Scope, session_events
+from caopan.engine import orders, visits
+from caopan.engine.scope import MINUTE_MS, Scope, sparse_events
 
 Record = dict[str, Any]
 
@@ -71,14 +70,6 @@ def _stack(parts: Sequence[ir.Table], key: str, columns: Sequence[str]) -> ir.Ta
     return stacked.group_by(keys).aggregate(**{c: stacked[c].sum() for c in columns})
 
 
-def _rows(
-    engine: Engine, key: str, build: Callable[[ir.Table, Scope], ir.Table], scope: Scope
-) -> list[Record]:
-    table = statements.run(engine, key, lambda sc, _: build(engine.table("live_events"), sc), scope)
-    rows: list[Record] = table.to_pylist()
-    return rows
-
-
 # -- series ----------------------------------------------------------------------------------
 
 
@@ -92,16 +83,13 @@ def _minute(ts: ir.IntegerValue) -> ir.IntegerValue:
     return ts - ts % MINUTE_MS
 
 
-def series_table(events: ir.Table, scope: Scope) -> ir.Table:
-    """`series_of` the scope's session."""
-    return series_of(session_events(events, scope))
-
-
 def series_of(ev: ir.Table) -> ir.Table:
     """Per session and minute that has any data: the additive series and `online_step` (its
     net change)."""
+    sparse = sparse_events(ev)
     kinds = ["enter", "comment", "product_click", "follow", "ad_spend"]
-    t = ev.filter(ev.type.isin(kinds)).mutate(minute=_minute(ev.ts))
+    t = sparse.filter(sparse.type.isin(kinds))
+    t = t.mutate(minute=_minute(t.ts))
     counts = t.group_by(["session_id", "minute"]).aggregate(
         watch_pv=t.event_id.count(where=t.type == "enter"),
         comment_pv=t.event_id.count(where=t.type == "comment"),
@@ -109,21 +97,16 @@ def series_of(ev: ir.Table) -> ir.Table:
         new_followers=t.user_id.nunique(where=t.type == "follow"),
         ad_cost_fen=t.amount_fen.sum(where=t.type == "ad_spend").coalesce(0),
     )
-    p = orders.payments(ev)
+    p = orders.payments(sparse)
     p = p.mutate(minute=_minute(p.pay_ts))
     pays = p.group_by(["session_id", "minute"]).aggregate(
         pay_orders=p.order_id.count(), pay_gmv_fen=p.amount_fen.sum()
     )
-    steps = visits.step_events(visits.visits(ev))  # no running sum: only each minute's net
+    steps = visits.step_events(visits.visits(sparse))  # no running sum: each minute's net
     steps = steps.mutate(minute=_minute(steps.t))
     online = steps.group_by(["session_id", "minute"]).aggregate(online_step=steps.step.sum())
     columns = [k for k in SERIES_KEYS if k not in ("online_now", "gpm_fen")] + ["online_step"]
     return _stack([counts, pays, online], "minute", columns)
-
-
-def series(engine: Engine, scope: Scope) -> Record:
-    """Columns: `minute` (epoch ms of each minute's start) and one list per series."""
-    return series_from(_rows(engine, "series", series_table, scope), scope)
 
 
 def series_from(rows: Sequence[Record], scope: Scope) -> Record:
@@ -150,32 +133,28 @@ def series_from(rows: Sequence[Record], scope: Scope) -> Record:
 # -- products --------------------------------------------------------------------------------
 
 
-def products_table(events: ir.Table, scope: Scope) -> ir.Table:
-    """`products_of` the scope's session."""
-    return products_of(session_events(events, scope))
-
-
 def products_of(ev: ir.Table) -> ir.Table:
     """One row per session and product with the `PRODUCT_COUNTS` of the session range."""
     goods = ev.filter(ev.type.isin(["product_impression", "product_click"]))
     seen = goods.group_by(["session_id", "product_id"]).aggregate(
-        impression_pv=goods.event_id.count(where=goods.type == "product_impression"),
+        impression_pv=goods.count(where=goods.type == "product_impression"),
         impression_uv=goods.user_id.nunique(where=goods.type == "product_impression"),
-        click_pv=goods.event_id.count(where=goods.type == "product_click"),
+        click_pv=goods.count(where=goods.type == "product_click"),
         click_uv=goods.user_id.nunique(where=goods.type == "product_click"),
     )
-    standing = orders.payments(ev)
+    sparse = sparse_events(ev)
+    standing = orders.payments(sparse)
     paid = standing.group_by(["session_id", "product_id"]).aggregate(
         paid_orders=standing.order_id.count(),
         pay_items=standing.quantity.sum(),
         pay_gmv_fen=standing.amount_fen.sum(),
         pay_uv=standing.buyer.nunique(),
     )
-    created = orders.created_orders(ev, standing)
+    created = orders.created_orders(sparse, standing)
     unpaid = created.group_by(["session_id", "product_id"]).aggregate(
         unpaid_orders=created.order_id.nunique(where=~created.is_paid)
     )
-    refunds = orders.counted_refunds(ev, standing)
+    refunds = orders.counted_refunds(sparse, standing)
     refunds = refunds.filter(refunds.product_id.notnull())
     refunded = refunds.group_by(["session_id", "product_id"]).aggregate(
         refund_fen=refunds.counted.sum()
@@ -184,22 +163,12 @@ def products_of(ev: ir.Table) -> ir.Table:
     return _stack([named, seen, paid, unpaid, refunded], "product_id", PRODUCT_COUNTS)
 
 
-def explanations(events: ir.Table, scope: Scope) -> ir.Table:
-    """`explanations_of` the scope's session."""
-    return explanations_of(session_events(events, scope))
-
-
 def explanations_of(ev: ir.Table) -> ir.Table:
     """Explanation intervals: `session_id`, `product_id`, `event_id`, `a`, `e` (null while
     explaining)."""
-    line = visits.timeline(ev, "product_id", "explain_start", "explain_end")
+    line = visits.timeline(sparse_events(ev), "product_id", "explain_start", "explain_end")
     spans = visits.intervals(line, "product_id", "explain_start")
     return spans.select("session_id", "product_id", "event_id", "a", "e")
-
-
-def products(engine: Engine, scope: Scope, explains: Sequence[Record]) -> list[Record]:
-    """Per product, by GMV (highest first) then `product_id`."""
-    return products_from(_rows(engine, "products", products_table, scope), explains)
 
 
 def products_from(rows: Sequence[Record], explains: Sequence[Record]) -> list[Record]:
@@ -223,30 +192,21 @@ def products_from(rows: Sequence[Record], explains: Sequence[Record]) -> list[Re
 # -- sources and markers ---------------------------------------------------------------------
 
 
-def sources_table(events: ir.Table, scope: Scope) -> ir.Table:
-    """`sources_of` the scope's session."""
-    return sources_of(session_events(events, scope))
-
-
 def sources_of(ev: ir.Table) -> ir.Table:
     """Per session and source code: `enter_pv`, `enter_uv`, and `pay_gmv_fen`, `pay_orders`
     by entry."""
-    enters = ev.filter(ev.type == "enter")
+    sparse = sparse_events(ev)
+    enters = sparse.filter(sparse.type == "enter")
     entered = enters.group_by(["session_id", "source"]).aggregate(
         enter_pv=enters.event_id.count(), enter_uv=enters.user_id.nunique()
     )
-    pays = orders.attributed(orders.payments(ev), ev)
+    pays = orders.attributed(orders.payments(sparse), sparse)
     pays = pays.filter(pays.entry_source.notnull())
     bought = pays.group_by(["session_id", pays.entry_source.name("source")]).aggregate(
         pay_gmv_fen=pays.amount_fen.sum(), pay_orders=pays.order_id.count()
     )
     columns = ("enter_pv", "enter_uv", "pay_gmv_fen", "pay_orders")
     return _stack([entered, bought], "source", columns)
-
-
-def sources(engine: Engine, scope: Scope) -> list[Record]:
-    """Per source code, by `enter_pv` (highest first) then code, with class, name and GPM."""
-    return sources_from(_rows(engine, "sources", sources_table, scope))
 
 
 def sources_from(rows: Sequence[Record]) -> list[Record]:
@@ -269,18 +229,10 @@ def sources_from(rows: Sequence[Record]) -> list[Record]:
     return out
 
 
-def marker_events(events: ir.Table, scope: Scope) -> ir.Table:
-    return marker_events_of(session_events(events, scope))
-
-
 def marker_events_of(ev: ir.Table) -> ir.Table:
-    marks = ev.filter(ev.type == "marker")
+    sparse = sparse_events(ev)
+    marks = sparse.filter(sparse.type == "marker")
     return marks.select("session_id", "ts", "event_id", "kind", "product_id", "text")
-
-
-def markers(engine: Engine, scope: Scope, explains: Sequence[Record]) -> list[Record]:
-    """Point markers (`end` = `ts`) and explanations (`kind` "explain"; `end` null while on)."""
-    return markers_from(_rows(engine, "markers", marker_events, scope), explains)
 
 
 def markers_from(rows: Sequence[Record], explains: Sequence[Record]) -> list[Record]:
@@ -302,8 +254,26 @@ def markers_from(rows: Sequence[Record], explains: Sequence[Record]) -> list[Rec
     return [{k: m[k] for k in keys} for m in both]
 
 
-def explain_rows(engine: Engine, scope: Scope) -> list[Record]:
-    return sorted_explanations(_rows(engine, "explanations", explanations, scope))
+PARTS = {
+    "series": series_of,
+    "products": products_of,
+    "sources": sources_of,
+    "explanations": explanations_of,
+    "markers": marker_events_of,
+}
+"""The breakdowns of a review, by name, each built from `session_events` or
+`sessions_events`."""
+
+
+def lists_of(ev: ir.Table) -> list[ir.Table]:
+    """Each breakdown of `PARTS` as a table of one row per session that has rows in it, with
+    those rows as a list of records in a column named after the breakdown (no order)."""
+    out = []
+    for name, build in PARTS.items():
+        t = build(ev)
+        record = ibis.struct({c: t[c] for c in t.columns if c != "session_id"})
+        out.append(t.group_by("session_id").aggregate(**{name: record.collect()}))
+    return out
 
 
 def sorted_explanations(rows: Sequence[Record]) -> list[Record]:

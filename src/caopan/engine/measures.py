@@ -99,8 +99,8 @@ def _event_aggregates(ev: ir.Table, sparse: ir.Table, spans: Sequence[Span]) -> 
     * one row per session, span and type with its events and amount: the event counts and
       the ad spend are sums over these few rows. Every session with an event has a row here
       (span -1 holds events outside every span);
-    * the entries per source class, from the few `enter` rows of `sparse`
-      (`sparse_events`), so the grouping of all events needs no source.
+    * the entries per source class, from `sparse` (`sparse_events`), so the grouping of all
+      events needs no source.
     """
     bits = _type_bits()
     by_user = ev.select(
@@ -115,8 +115,9 @@ def _event_aggregates(ev: ir.Table, sparse: ir.Table, spans: Sequence[Span]) -> 
     kinds = by_type.group_by(["session_id", "_span", "type"]).aggregate(
         n=by_type.count(), amount=by_type.amount_fen.sum()
     )
-    enters = sparse.filter(sparse.type == "enter")
-    enters = enters.mutate(_span=_span_label(enters.ts, spans), _class=source_class(enters.source))
+    # Every row of `sparse`, not only the entries: a reader with no filter keeps DuckDB from
+    # filtering the common table again, with the others' filters, before it is stored.
+    rows = sparse.mutate(_span=_span_label(sparse.ts, spans), _class=source_class(sparse.source))
     distinct: dict[str, ir.Scalar] = {}
     counted: dict[str, ir.Scalar] = {}
     entered: dict[str, ir.Scalar] = {}
@@ -132,12 +133,12 @@ def _event_aggregates(ev: ir.Table, sparse: ir.Table, spans: Sequence[Span]) -> 
         spend = here & (kinds.type == "ad_spend")
         counted[f"r{i}__ad_cost_fen"] = kinds.amount.sum(where=spend).coalesce(0)
         for name in ("natural", "private", "paid"):
-            entry = (enters._span == i) & (enters._class == name)
-            entered[f"r{i}__enter_pv_{name}"] = enters.count(where=entry)
+            entry = (rows.type == "enter") & (rows._span == i) & (rows._class == name)
+            entered[f"r{i}__enter_pv_{name}"] = rows.count(where=entry)
     return [
         _by_session(kinds, counted),
         _by_session(users, distinct),
-        _by_session(enters, entered),
+        _by_session(rows, entered),
     ]
 
 
@@ -287,17 +288,6 @@ def split_measures(
     """The one row of a run of `measures_table`, as one mapping per span."""
     [row] = rows
     return _split(row, scope, spans)
-
-
-def compute_many(engine: Engine, scopes: dict[str, Scope], events: ir.Table) -> dict[str, Row]:
-    """The measures of the session range of each of these scopes, from `events`
-    (`sessions_events` of the same sessions), by session id; one query for all."""
-    rows = engine.to_arrow(measures_of(events, [Span(0, 0, whole=True)])).to_pylist()
-    out = {}
-    for row in rows:
-        scope = scopes[row["session_id"]]
-        [out[scope.session_id]] = _split(row, scope, [scope.session_span()])
-    return out
 
 
 def session_measures(engine: Engine, session_id: str, as_of: int | None = None) -> Row:

@@ -13,7 +13,6 @@ range (see `caopan.engine.breakdowns`).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,7 +22,7 @@ from caopan.domain.catalog import metrics_from_measures
 from caopan.domain.errors import InvalidInput, NotFound
 from caopan.engine import breakdowns, statements
 from caopan.engine.backend import Engine
-from caopan.engine.measures import compute_many, measures_table, split_measures
+from caopan.engine.measures import join_by_session, measures_of, split_measures
 from caopan.engine.scope import (
     Scope,
     Span,
@@ -31,30 +30,29 @@ from caopan.engine.scope import (
     scope_rows,
     scopes_of,
     scopes_table,
+    session_events,
     sessions_events,
 )
 
 
-def _jobs(engine: Engine, scope: Scope, spans: Sequence[Span]) -> list[statements.Job]:
-    """The six statements of a review: measures, series, products, sources, explanations,
-    markers (independent of each other; the longest first)."""
+def review_of(ev: ir.Table, spans: Sequence[Span]) -> ir.Table:
+    """One row per session of `ev` (`session_events` or `sessions_events`): the measures of
+    these spans (`measures_of`) beside each breakdown's rows over the session range
+    (`breakdowns.lists_of`). One query, so the parts share what they have in common: the
+    store is read three times in all, and visits and payments are found once."""
+    return join_by_session([measures_of(ev, spans), *breakdowns.lists_of(ev)])
 
-    def over(build: Any) -> Any:
-        return lambda sc, _: build(engine.table("live_events"), sc)
 
-    return [
-        statements.Job(
-            "measures",
-            lambda sc, sp: measures_table(engine.table("live_events"), sc, sp),
-            scope,
-            spans,
-        ),
-        statements.Job("series", over(breakdowns.series_table), scope),
-        statements.Job("products", over(breakdowns.products_table), scope),
-        statements.Job("sources", over(breakdowns.sources_table), scope),
-        statements.Job("explanations", over(breakdowns.explanations), scope),
-        statements.Job("markers", over(breakdowns.marker_events), scope),
-    ]
+def review_table(events: ir.Table, scope: Scope, spans: Sequence[Span]) -> ir.Table:
+    """`review_of` the scope's session: one row."""
+    return review_of(session_events(events, scope), spans)
+
+
+def _job(engine: Engine, scope: Scope, spans: Sequence[Span]) -> statements.Job:
+    """The review's one statement, compiled once per shape on DuckDB (`statements`)."""
+    return statements.Job(
+        "review", lambda sc, sp: review_table(engine.table("live_events"), sc, sp), scope, spans
+    )
 
 
 def review(
@@ -84,11 +82,22 @@ def _review_scope(
     previous_commission_est_fen: int | None = None,
 ) -> dict[str, Any]:
     """`review` of a resolved scope."""
-    session_id = scope.session_id
     spans = [scope.session_span()] if window is None else list(scope.window_spans(window))
-    tables = statements.run_all(engine, _jobs(engine, scope, spans))
-    measured, series, products, sources, explained, marks = (t.to_pylist() for t in tables)
-    rows = split_measures(measured, scope, spans)
+    [table] = statements.run_all(engine, [_job(engine, scope, spans)])
+    [row] = table.to_pylist()
+    return _document(scope, spans, row, window, commission_est_fen, previous_commission_est_fen)
+
+
+def _document(
+    scope: Scope,
+    spans: Sequence[Span],
+    row: dict[str, Any],
+    window: int | None = None,
+    commission_est_fen: int | None = None,
+    previous_commission_est_fen: int | None = None,
+) -> dict[str, Any]:
+    """The review of one session from its row of `review_of` over these spans."""
+    rows = split_measures([row], scope, spans)
     if window is None:
         range_: dict[str, Any] = {"kind": "session"}
         metrics: dict[str, Any] = metrics_from_measures(rows[0], commission_est_fen)
@@ -97,16 +106,17 @@ def _review_scope(
         before = metrics_from_measures(rows[1], previous_commission_est_fen)
         range_ = {"kind": "window", "minutes": window}
         metrics = {key: {"value": now[key], "previous": before[key]} for key in now}
-    explains = breakdowns.sorted_explanations(explained)
+    parts = {name: row.get(name) or [] for name in breakdowns.PARTS}
+    explains = breakdowns.sorted_explanations(parts["explanations"])
     return {
-        "session_id": session_id,
+        "session_id": scope.session_id,
         "as_of": scope.as_of,
         "range": range_,
         "metrics": metrics,
-        "series": breakdowns.series_from(series, scope),
-        "products": breakdowns.products_from(products, explains),
-        "sources": breakdowns.sources_from(sources),
-        "markers": breakdowns.markers_from(marks, explains),
+        "series": breakdowns.series_from(parts["series"], scope),
+        "products": breakdowns.products_from(parts["products"], explains),
+        "sources": breakdowns.sources_from(parts["sources"]),
+        "markers": breakdowns.markers_from(parts["markers"], explains),
     }
 
 
@@ -131,7 +141,13 @@ def review_many(
     ordered = sorted(scopes)
     out: dict[str, dict[str, Any]] = {}
     if chunk == 1:
-        return {sid: _review_scope(engine, scopes[sid]) for sid in ordered}
+        spans = {sid: [scopes[sid].session_span()] for sid in ordered}
+        jobs = [_job(engine, scopes[sid], spans[sid]) for sid in ordered]
+        tables = statements.run_all(engine, jobs)
+        for sid, table in zip(ordered, tables, strict=True):
+            [row] = table.to_pylist()
+            out[sid] = _document(scopes[sid], spans[sid], row)
+        return out
     for k in range(0, len(ordered), chunk):
         part = ordered[k : k + chunk]
         whole = ids is None and len(ordered) <= chunk  # every session: no filter on ids
@@ -157,31 +173,9 @@ def _review_chunk(
 def _review_scoped(
     engine: Engine, scopes: dict[str, Scope], ev: ir.Table
 ) -> dict[str, dict[str, Any]]:
-    measures = compute_many(engine, scopes, ev)
-
-    def rows_of(table: Any) -> dict[str, list[dict[str, Any]]]:
-        by_session: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in engine.to_arrow(table).to_pylist():
-            by_session[row.pop("session_id")].append(row)
-        return by_session
-
-    series = rows_of(breakdowns.series_of(ev))
-    products = rows_of(breakdowns.products_of(ev))
-    sources = rows_of(breakdowns.sources_of(ev))
-    explains = rows_of(breakdowns.explanations_of(ev))
-    marks = rows_of(breakdowns.marker_events_of(ev))
+    rows = engine.to_arrow(review_of(ev, [Span(0, 0, whole=True)])).to_pylist()
     out = {}
-    for sid in sorted(scopes):
-        scope = scopes[sid]
-        mine = breakdowns.sorted_explanations(explains.get(sid, []))
-        out[sid] = {
-            "session_id": sid,
-            "as_of": scope.as_of,
-            "range": {"kind": "session"},
-            "metrics": metrics_from_measures(measures[sid], None),
-            "series": breakdowns.series_from(series.get(sid, []), scope),
-            "products": breakdowns.products_from(products.get(sid, []), mine),
-            "sources": breakdowns.sources_from(sources.get(sid, [])),
-            "markers": breakdowns.markers_from(marks.get(sid, []), mine),
-        }
-    return out
+    for row in rows:
+        scope = scopes[row["session_id"]]
+        out[scope.session_id] = _document(scope, [scope.session_span()], row)
+    return dict(sorted(out.items()))

@@ -116,9 +116,7 @@ def sparse_events(ev: ir.Table) -> ir.Table:
     column such as `user_id` costs nearly a full decode of it, however few rows it keeps, and a
     common table referenced more than once is computed once.
     """
-    return (
-        ev.filter(~ev.type.isin(BULK_TYPES)).select(*SPARSE_COLUMNS).alias("sparse_events")
-    )
+    return ev.filter(~ev.type.isin(BULK_TYPES)).select(*SPARSE_COLUMNS).alias("sparse_events")
 
 
 def _literal(value: ops.Value) -> ops.Literal | None:
@@ -210,15 +208,19 @@ def resolve(engine: Engine, session_id: str, as_of: int | None = None) -> Scope:
     """Find the session's `start`, `end` and `as_of`; refuse unknown sessions and bad instants."""
     if as_of is not None and (isinstance(as_of, bool) or not isinstance(as_of, int)):
         raise InvalidInput(f"as_of must be epoch milliseconds (an integer), not {as_of!r}")
-    t = engine.table("live_events")
-    mine = t.filter(t.session_id == session_id)
-    stats = mine.aggregate(
-        n=mine.count(),
-        start=mine.ts.min(),
-        last=mine.ts.max(),
-        first_end=mine.ts.min(where=mine.type == "live_end"),
-    )
-    row = stats.to_pyarrow().to_pylist()[0]
+    from caopan.engine import statements  # it runs expressions of this module's types
+
+    def stats(scope: Scope, _: Sequence[Span]) -> ir.Table:
+        t = engine.table("live_events")
+        mine = t.filter(t.session_id == scope.session_id)
+        return mine.aggregate(
+            n=mine.count(),
+            start=mine.ts.min(),
+            last=mine.ts.max(),
+            first_end=mine.ts.min(where=mine.type == "live_end"),
+        )
+
+    [row] = statements.run(engine, "scope", stats, Scope(session_id, 0, None, 0)).to_pylist()
     if not row["n"]:
         raise NotFound(f"session {session_id!r} has no events")
     start, first_end = int(row["start"]), row["first_end"]

@@ -102,9 +102,7 @@ def online_steps(v: ir.Table) -> ir.Table:
     """`online` after each instant `t` where it changes, per session: columns `session_id`,
     `t`, `step`, `online`."""
     steps = step_events(v).group_by(["session_id", "t"]).aggregate(step=ibis._.step.sum())
-    running = ibis.window(
-        group_by=partition(steps), order_by=steps.t, preceding=None, following=0
-    )
+    running = ibis.window(group_by=partition(steps), order_by=steps.t, preceding=None, following=0)
     return steps.mutate(online=steps.step.sum().over(running))
 
 

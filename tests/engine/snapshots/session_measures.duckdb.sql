@@ -370,10 +370,10 @@ FROM (
                                 "t49"."r0__fans_club_uv",
                                 "t49"."r0__product_impression_uv",
                                 "t49"."r0__product_click_uv",
-                                "t27"."_sid1",
-                                "t27"."r0__enter_pv_natural",
-                                "t27"."r0__enter_pv_private",
-                                "t27"."r0__enter_pv_paid"
+                                "t31"."_sid1",
+                                "t31"."r0__enter_pv_natural",
+                                "t31"."r0__enter_pv_private",
+                                "t31"."r0__enter_pv_paid"
                               FROM (
                                 SELECT
                                   "t40".*
@@ -386,16 +386,16 @@ FROM (
                                     "t18"."r0__comment_pv",
                                     "t18"."r0__negative_pv",
                                     "t18"."r0__ad_cost_fen",
-                                    "t31"."_sid0",
-                                    "t31"."r0__impression_uv",
-                                    "t31"."r0__enter_uv",
-                                    "t31"."r0__comment_uv",
-                                    "t31"."r0__share_uv",
-                                    "t31"."r0__interact_uv",
-                                    "t31"."r0__follow_uv",
-                                    "t31"."r0__fans_club_uv",
-                                    "t31"."r0__product_impression_uv",
-                                    "t31"."r0__product_click_uv"
+                                    "t30"."_sid0",
+                                    "t30"."r0__impression_uv",
+                                    "t30"."r0__enter_uv",
+                                    "t30"."r0__comment_uv",
+                                    "t30"."r0__share_uv",
+                                    "t30"."r0__interact_uv",
+                                    "t30"."r0__follow_uv",
+                                    "t30"."r0__fans_club_uv",
+                                    "t30"."r0__product_impression_uv",
+                                    "t30"."r0__product_click_uv"
                                   FROM (
                                     SELECT
                                       "t5"."session_id",
@@ -471,16 +471,16 @@ FROM (
                                   ) AS "t18"
                                   LEFT OUTER JOIN (
                                     SELECT
-                                      "t23"."session_id" AS "_sid0",
-                                      "t23"."r0__impression_uv",
-                                      "t23"."r0__enter_uv",
-                                      "t23"."r0__comment_uv",
-                                      "t23"."r0__share_uv",
-                                      "t23"."r0__interact_uv",
-                                      "t23"."r0__follow_uv",
-                                      "t23"."r0__fans_club_uv",
-                                      "t23"."r0__product_impression_uv",
-                                      "t23"."r0__product_click_uv"
+                                      "t22"."session_id" AS "_sid0",
+                                      "t22"."r0__impression_uv",
+                                      "t22"."r0__enter_uv",
+                                      "t22"."r0__comment_uv",
+                                      "t22"."r0__share_uv",
+                                      "t22"."r0__interact_uv",
+                                      "t22"."r0__follow_uv",
+                                      "t22"."r0__fans_club_uv",
+                                      "t22"."r0__product_impression_uv",
+                                      "t22"."r0__product_click_uv"
                                     FROM (
                                       SELECT
                                         "t11"."session_id",
@@ -618,36 +618,48 @@ FROM (
                                       ) AS "t11"
                                       GROUP BY
                                         1
-                                    ) AS "t23"
-                                  ) AS "t31"
-                                    ON "t18"."session_id" = "t31"."_sid0"
+                                    ) AS "t22"
+                                  ) AS "t30"
+                                    ON "t18"."session_id" = "t30"."_sid0"
                                 ) AS "t40"
                               ) AS "t49"
                               LEFT OUTER JOIN (
                                 SELECT
-                                  "t21"."session_id" AS "_sid1",
-                                  "t21"."r0__enter_pv_natural",
-                                  "t21"."r0__enter_pv_private",
-                                  "t21"."r0__enter_pv_paid"
+                                  "t23"."session_id" AS "_sid1",
+                                  "t23"."r0__enter_pv_natural",
+                                  "t23"."r0__enter_pv_private",
+                                  "t23"."r0__enter_pv_paid"
                                 FROM (
                                   SELECT
                                     "t12"."session_id",
                                     COUNT(*) FILTER(WHERE
                                       (
+                                        "t12"."type" = 'enter'
+                                      )
+                                      AND (
                                         "t12"."_span" = 0
-                                      ) AND (
+                                      )
+                                      AND (
                                         "t12"."_class" = 'natural'
                                       )) AS "r0__enter_pv_natural",
                                     COUNT(*) FILTER(WHERE
                                       (
+                                        "t12"."type" = 'enter'
+                                      )
+                                      AND (
                                         "t12"."_span" = 0
-                                      ) AND (
+                                      )
+                                      AND (
                                         "t12"."_class" = 'private'
                                       )) AS "r0__enter_pv_private",
                                     COUNT(*) FILTER(WHERE
                                       (
+                                        "t12"."type" = 'enter'
+                                      )
+                                      AND (
                                         "t12"."_span" = 0
-                                      ) AND (
+                                      )
+                                      AND (
                                         "t12"."_class" = 'paid'
                                       )) AS "r0__enter_pv_paid"
                                   FROM (
@@ -677,14 +689,12 @@ FROM (
                                         ELSE 'natural'
                                       END AS "_class"
                                     FROM "sparse_events" AS "t3"
-                                    WHERE
-                                      "t3"."type" = 'enter'
                                   ) AS "t12"
                                   GROUP BY
                                     1
-                                ) AS "t21"
-                              ) AS "t27"
-                                ON "t49"."session_id" = "t27"."_sid1"
+                                ) AS "t23"
+                              ) AS "t31"
+                                ON "t49"."session_id" = "t31"."_sid1"
                             ) AS "t56"
                           ) AS "t61"
                           LEFT OUTER JOIN (
@@ -803,8 +813,8 @@ FROM (
                       "t38"."r0__orphan_leaves"
                     FROM (
                       SELECT
-                        "t26"."session_id",
-                        COUNT("t26"."event_id") FILTER(WHERE
+                        "t25"."session_id",
+                        COUNT("t25"."event_id") FILTER(WHERE
                           TRUE) AS "r0__orphan_leaves"
                       FROM (
                         SELECT
@@ -819,7 +829,7 @@ FROM (
                               "t19"."prev_type" <> 'enter'
                             )
                           )
-                      ) AS "t26"
+                      ) AS "t25"
                       GROUP BY
                         1
                     ) AS "t38"
@@ -932,17 +942,17 @@ FROM (
                             "t13"."entry_follower"
                           FROM (
                             SELECT
-                              "t22"."session_id",
-                              "t22"."order_id",
-                              "t22"."amount_fen",
-                              "t22"."quantity",
-                              "t22"."product_id",
-                              "t22"."ts" AS "pay_ts",
-                              "t22"."event_id" AS "pay_id",
-                              "t22"."user_id" AS "buyer"
-                            FROM "t20" AS "t22"
+                              "t21"."session_id",
+                              "t21"."order_id",
+                              "t21"."amount_fen",
+                              "t21"."quantity",
+                              "t21"."product_id",
+                              "t21"."ts" AS "pay_ts",
+                              "t21"."event_id" AS "pay_id",
+                              "t21"."user_id" AS "buyer"
+                            FROM "t20" AS "t21"
                             WHERE
-                              "t22"."rank" = 0
+                              "t21"."rank" = 0
                           ) AS "t34"
                           LEFT OUTER JOIN (
                             SELECT
@@ -978,12 +988,12 @@ FROM (
               "t36"."r0__repeated_payments"
             FROM (
               SELECT
-                "t22"."session_id",
-                COUNT("t22"."event_id") FILTER(WHERE
+                "t21"."session_id",
+                COUNT("t21"."event_id") FILTER(WHERE
                   TRUE AND (
-                    "t22"."rank" > 0
+                    "t21"."rank" > 0
                   )) AS "r0__repeated_payments"
-              FROM "t20" AS "t22"
+              FROM "t20" AS "t21"
               GROUP BY
                 1
             ) AS "t36"
@@ -1048,13 +1058,13 @@ FROM (
                 ) AS "t15"
                 LEFT OUTER JOIN (
                   SELECT
-                    "t22"."session_id" AS "_session",
-                    "t22"."order_id" AS "_order",
-                    "t22"."amount_fen" AS "_paid",
-                    "t22"."product_id" AS "_product"
-                  FROM "t20" AS "t22"
+                    "t21"."session_id" AS "_session",
+                    "t21"."order_id" AS "_order",
+                    "t21"."amount_fen" AS "_paid",
+                    "t21"."product_id" AS "_product"
+                  FROM "t20" AS "t21"
                   WHERE
-                    "t22"."rank" = 0
+                    "t21"."rank" = 0
                 ) AS "t33"
                   ON "t15"."session_id" = "t33"."_session" AND "t15"."order_id" = "t33"."_order"
               ) AS "t43"
@@ -1098,11 +1108,11 @@ FROM (
         ) AS "t14"
         LEFT OUTER JOIN (
           SELECT
-            "t22"."session_id" AS "_session",
-            "t22"."order_id" AS "_order"
-          FROM "t20" AS "t22"
+            "t21"."session_id" AS "_session",
+            "t21"."order_id" AS "_order"
+          FROM "t20" AS "t21"
           WHERE
-            "t22"."rank" = 0
+            "t21"."rank" = 0
         ) AS "t32"
           ON "t14"."session_id" = "t32"."_session" AND "t14"."order_id" = "t32"."_order"
       ) AS "t42"
