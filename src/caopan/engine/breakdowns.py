@@ -135,7 +135,11 @@ def series_from(rows: Sequence[Record], scope: Scope) -> Record:
 
 def products_of(ev: ir.Table) -> ir.Table:
     """One row per session and product with the `PRODUCT_COUNTS` of the session range."""
-    goods = ev.filter(ev.type.isin(["product_impression", "product_click"]))
+    # One read of the store for every event that names a product (the contract requires
+    # `product_id` on product impressions and clicks), shared by the goods and the list.
+    named = ev.filter(ev.product_id.notnull()).select("session_id", "type", "user_id", "product_id")
+    named = named.alias("product_events")
+    goods = named.filter(named.type.isin(["product_impression", "product_click"]))
     seen = goods.group_by(["session_id", "product_id"]).aggregate(
         impression_pv=goods.count(where=goods.type == "product_impression"),
         impression_uv=goods.user_id.nunique(where=goods.type == "product_impression"),
@@ -159,8 +163,8 @@ def products_of(ev: ir.Table) -> ir.Table:
     refunded = refunds.group_by(["session_id", "product_id"]).aggregate(
         refund_fen=refunds.counted.sum()
     )
-    named = ev.filter(ev.product_id.notnull()).select("session_id", "product_id").distinct()
-    return _stack([named, seen, paid, unpaid, refunded], "product_id", PRODUCT_COUNTS)
+    listed = named.select("session_id", "product_id").distinct()
+    return _stack([listed, seen, paid, unpaid, refunded], "product_id", PRODUCT_COUNTS)
 
 
 def explanations_of(ev: ir.Table) -> ir.Table:

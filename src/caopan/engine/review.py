@@ -68,7 +68,7 @@ def review(
 
     `window` is a number of minutes (`None`: the session range). Metric 42 is
     `commission_est_fen` as given (the previous window's: `previous_commission_est_fen`).
-    On DuckDB the six statements of the review run two at a time (`statements.run_all`).
+    The review is one query (`review_of`), compiled once per shape on DuckDB.
     """
     scope = resolve(engine, session_id, as_of)
     return _review_scope(engine, scope, window, commission_est_fen, previous_commission_est_fen)
@@ -83,8 +83,8 @@ def _review_scope(
 ) -> dict[str, Any]:
     """`review` of a resolved scope."""
     spans = [scope.session_span()] if window is None else list(scope.window_spans(window))
-    [table] = statements.run_all(engine, [_job(engine, scope, spans)])
-    [row] = table.to_pylist()
+    job = _job(engine, scope, spans)
+    [row] = statements.run(engine, job.key, job.build, scope, spans).to_pylist()
     return _document(scope, spans, row, window, commission_est_fen, previous_commission_est_fen)
 
 
@@ -126,9 +126,9 @@ def review_many(
     """The review of every session of the store (or of those named) over its session range as
     of its latest event, by session id: exactly `review(engine, sid)` of each. The scopes are
     found by one query; then `chunk` sessions at a time are reviewed. With `chunk` 1 (the
-    default, the fastest measured) each session runs `review`'s own statements (compiled once
-    on DuckDB, two at a time); with more, one query per part (measures, series, products,
-    sources, explanations, markers) grouped by session covers the chunk.
+    default, the fastest measured) each session runs `review`'s own query (compiled once on
+    DuckDB), two sessions at a time; with more, one query grouped by session covers the
+    chunk.
     Metric 42 is null (no contract is looked up here)."""
     if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk <= 0:
         raise InvalidInput(f"chunk must be a whole number of sessions > 0, not {chunk!r}")
