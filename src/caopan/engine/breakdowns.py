@@ -15,6 +15,7 @@ panels show the whole session whatever window the metrics use).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -110,24 +111,29 @@ def series_of(ev: ir.Table) -> ir.Table:
 
 
 def series_from(rows: Sequence[Record], scope: Scope) -> Record:
-    """`series` from the session's rows of `series_of`."""
-    by_minute = {r["minute"]: r for r in rows}
+    """`series` from the session's rows of `series_of`: a minute without a row is all 0 (its
+    GPM null, as no one entered), and `online_now` adds up each minute's `online_step`.
+
+    The minutes run to `as_of`, which may be days after the broadcast (a late refund), so the
+    lists are made whole at once and only the minutes with rows are filled in.
+    """
     first, last = _origin(scope), scope.as_of - scope.as_of % MINUTE_MS
     minutes = list(range(first, last + 1, MINUTE_MS))
-    out: Record = {"minute": minutes, **{k: [] for k in SERIES_KEYS}}
-    online = 0
-    for minute in minutes:
-        row = by_minute.get(minute, {})
-        online += row.get("online_step") or 0
-        for key in SERIES_KEYS:
-            if key == "online_now":
-                value: int | None = online
-            elif key == "gpm_fen":
-                value = fen_per(1000 * (row.get("pay_gmv_fen") or 0), row.get("watch_pv") or 0)
-            else:
-                value = row.get(key) or 0
-            out[key].append(value)
-    return out
+    filled = [k for k in SERIES_KEYS if k not in ("online_now", "gpm_fen")]
+    out: Record = {"minute": minutes, **{k: [0] * len(minutes) for k in filled}}
+    steps = [0] * len(minutes)
+    gpm: list[int | None] = [None] * len(minutes)
+    for row in rows:
+        at = (row["minute"] - first) // MINUTE_MS
+        if not 0 <= at < len(minutes):
+            continue  # none by construction: every event lies in [start, as_of]
+        for key in filled:
+            out[key][at] = row.get(key) or 0
+        steps[at] = row.get("online_step") or 0
+        gpm[at] = fen_per(1000 * (row.get("pay_gmv_fen") or 0), row.get("watch_pv") or 0)
+    out["online_now"] = list(itertools.accumulate(steps))
+    out["gpm_fen"] = gpm
+    return {key: out[key] for key in ("minute", *SERIES_KEYS)}
 
 
 # -- products --------------------------------------------------------------------------------
@@ -234,8 +240,7 @@ def sources_from(rows: Sequence[Record]) -> list[Record]:
 
 
 def marker_events_of(ev: ir.Table) -> ir.Table:
-    sparse = sparse_events(ev)
-    marks = sparse.filter(sparse.type == "marker")
+    marks = ev.filter(ev.type == "marker")
     return marks.select("session_id", "ts", "event_id", "kind", "product_id", "text")
 
 

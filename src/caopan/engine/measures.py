@@ -73,6 +73,12 @@ def _bit_or(bits: int) -> int:  # type: ignore[empty-body]
     """The bitwise or of a group's values (`bit_or`, built into DuckDB and Spark SQL)."""
 
 
+@ibis.udf.scalar.builtin(name="array_position")  # type: ignore[untyped-decorator]
+def _array_position(items: list[str], item: str) -> int:  # type: ignore[empty-body]
+    """The 1-based place of `item` in `items` (`array_position` of DuckDB and Spark SQL; not
+    found: null on DuckDB, 0 on Spark)."""
+
+
 def _type_bits() -> dict[str, int]:
     """Each type a distinct-user count looks at, with its bit: 2, 4, 8, … in name order (bit 1
     stands for every other type)."""
@@ -81,11 +87,11 @@ def _type_bits() -> dict[str, int]:
 
 
 def _type_bit(kind: ir.StringValue) -> ir.IntegerValue:
-    """The bit of each event's type (`_type_bits`): its place in the list of types, shifted.
-    One list lookup per row costs less than a comparison per type."""
-    names = list(_type_bits())
-    place = ibis.literal(names, type="array<string>").index(kind)  # -1: not in the list
-    return (ibis.literal(1, "int64") << (place + 1)).cast("int64")
+    """The bit of each event's type (`_type_bits`): 1 shifted by its place in the list of
+    types (0 when not in it). One list lookup per row costs less than a comparison per type."""
+    names = ibis.literal(list(_type_bits()), type="array<string>")
+    place = _array_position(names, kind).coalesce(0)
+    return (ibis.literal(1, "int64") << place).cast("int64")
 
 
 def _event_aggregates(ev: ir.Table, sparse: ir.Table, spans: Sequence[Span]) -> list[ir.Table]:

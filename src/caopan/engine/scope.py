@@ -90,7 +90,6 @@ BULK_TYPES = ("impression", "like", "product_impression")
 """The event types that make up most of a session (about 85 % of the simulated events)."""
 
 SPARSE_COLUMNS = (
-    "session_id",
     "event_id",
     "ts",
     "type",
@@ -101,22 +100,27 @@ SPARSE_COLUMNS = (
     "order_id",
     "quantity",
     "amount_fen",
-    "kind",
-    "text",
-    *SCOPE_COLUMNS,
 )
+"""The columns of the events that `sparse_events` keeps, besides the session and its scope."""
 
 
 def sparse_events(ev: ir.Table) -> ir.Table:
     """The events of `ev` (`session_events` or `sessions_events`) of every type but
-    `BULK_TYPES`, as one named common table (`sparse_events`).
+    `BULK_TYPES`, with `SPARSE_COLUMNS`, the session and its scope, as one named common table
+    (`sparse_events`).
 
-    Visits, entries, payments, orders, refunds, explanations and markers all read these few
-    rows, so a query reads the store once for all of them: on DuckDB each read of a string
-    column such as `user_id` costs nearly a full decode of it, however few rows it keeps, and a
-    common table referenced more than once is computed once.
+    Visits, entries, payments, orders and refunds all read these few rows, so a query reads
+    the store once for all of them: on DuckDB each read of a string column such as `user_id`
+    costs nearly a full decode of it, however few rows it keeps, and a common table
+    referenced more than once is computed once. The session and scope of one session are
+    literals: they are added after the table, not stored in it.
     """
-    return ev.filter(~ev.type.isin(BULK_TYPES)).select(*SPARSE_COLUMNS).alias("sparse_events")
+    keys = ("session_id", *SCOPE_COLUMNS)
+    constant = {k: lit for k in keys if (lit := _literal(ev[k].op())) is not None}
+    stored = [k for k in (*keys, *SPARSE_COLUMNS) if k not in constant]
+    kept = ev.filter(~ev.type.isin(BULK_TYPES)).select(*stored).alias("sparse_events")
+    added = kept.mutate(**{k: lit.to_expr() for k, lit in constant.items()})
+    return added.select("session_id", *SPARSE_COLUMNS, *SCOPE_COLUMNS)
 
 
 def _literal(value: ops.Value) -> ops.Literal | None:

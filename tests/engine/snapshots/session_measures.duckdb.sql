@@ -1,6 +1,5 @@
 WITH "sparse_events" AS (
   SELECT
-    's1' AS "session_id",
     "t0"."event_id",
     "t0"."ts",
     "t0"."type",
@@ -10,12 +9,7 @@ WITH "sparse_events" AS (
     "t0"."product_id",
     "t0"."order_id",
     "t0"."quantity",
-    "t0"."amount_fen",
-    "t0"."kind",
-    "t0"."text",
-    0 AS "scope_start",
-    3600000 AS "scope_end",
-    3600000 AS "scope_as_of"
+    "t0"."amount_fen"
   FROM "live_events" AS "t0"
   WHERE
     "t0"."session_id" = 's1'
@@ -23,379 +17,401 @@ WITH "sparse_events" AS (
     AND NOT (
       "t0"."type" IN ('impression', 'like', 'product_impression')
     )
-), "t17" AS (
+), "t18" AS (
   SELECT
-    "t6"."session_id",
-    "t6"."event_id",
-    "t6"."ts",
-    "t6"."type",
-    "t6"."user_id",
-    "t6"."source",
-    "t6"."is_follower",
-    "t6"."product_id",
-    "t6"."order_id",
-    "t6"."quantity",
-    "t6"."amount_fen",
-    "t6"."kind",
-    "t6"."text",
-    "t6"."scope_start",
-    "t6"."scope_end",
-    "t6"."scope_as_of",
-    LEAD("t6"."ts") OVER (
-      PARTITION BY "t6"."user_id"
-      ORDER BY "t6"."ts" ASC, "t6"."event_id" ASC
+    "t7"."session_id",
+    "t7"."event_id",
+    "t7"."ts",
+    "t7"."type",
+    "t7"."user_id",
+    "t7"."source",
+    "t7"."is_follower",
+    "t7"."product_id",
+    "t7"."order_id",
+    "t7"."quantity",
+    "t7"."amount_fen",
+    "t7"."scope_start",
+    "t7"."scope_end",
+    "t7"."scope_as_of",
+    LEAD("t7"."ts") OVER (
+      PARTITION BY "t7"."user_id"
+      ORDER BY "t7"."ts" ASC, "t7"."event_id" ASC
       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
     ) AS "next_ts",
-    LAG("t6"."type") OVER (
-      PARTITION BY "t6"."user_id"
-      ORDER BY "t6"."ts" ASC, "t6"."event_id" ASC
+    LAG("t7"."type") OVER (
+      PARTITION BY "t7"."user_id"
+      ORDER BY "t7"."ts" ASC, "t7"."event_id" ASC
       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
     ) AS "prev_type"
   FROM (
     SELECT
-      *
-    FROM "sparse_events" AS "t3"
+      's1' AS "session_id",
+      "t4"."event_id",
+      "t4"."ts",
+      "t4"."type",
+      "t4"."user_id",
+      "t4"."source",
+      "t4"."is_follower",
+      "t4"."product_id",
+      "t4"."order_id",
+      "t4"."quantity",
+      "t4"."amount_fen",
+      0 AS "scope_start",
+      3600000 AS "scope_end",
+      3600000 AS "scope_as_of"
+    FROM "sparse_events" AS "t4"
     WHERE
-      "t3"."type" IN ('enter', 'leave') AND "t3"."user_id" IS NOT NULL
-  ) AS "t6"
-), "t20" AS (
+      "t4"."type" IN ('enter', 'leave') AND "t4"."user_id" IS NOT NULL
+  ) AS "t7"
+), "t21" AS (
   SELECT
-    "t9"."session_id",
-    "t9"."event_id",
-    "t9"."ts",
-    "t9"."type",
-    "t9"."user_id",
-    "t9"."source",
-    "t9"."is_follower",
-    "t9"."product_id",
-    "t9"."order_id",
-    "t9"."quantity",
-    "t9"."amount_fen",
-    "t9"."kind",
-    "t9"."text",
-    "t9"."scope_start",
-    "t9"."scope_end",
-    "t9"."scope_as_of",
+    "t10"."session_id",
+    "t10"."event_id",
+    "t10"."ts",
+    "t10"."type",
+    "t10"."user_id",
+    "t10"."source",
+    "t10"."is_follower",
+    "t10"."product_id",
+    "t10"."order_id",
+    "t10"."quantity",
+    "t10"."amount_fen",
+    "t10"."scope_start",
+    "t10"."scope_end",
+    "t10"."scope_as_of",
     ROW_NUMBER() OVER (
-      PARTITION BY "t9"."order_id"
-      ORDER BY "t9"."ts" ASC, "t9"."event_id" ASC
+      PARTITION BY "t10"."order_id"
+      ORDER BY "t10"."ts" ASC, "t10"."event_id" ASC
       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
     ) - 1 AS "rank"
   FROM (
     SELECT
-      *
-    FROM "sparse_events" AS "t3"
+      's1' AS "session_id",
+      "t4"."event_id",
+      "t4"."ts",
+      "t4"."type",
+      "t4"."user_id",
+      "t4"."source",
+      "t4"."is_follower",
+      "t4"."product_id",
+      "t4"."order_id",
+      "t4"."quantity",
+      "t4"."amount_fen",
+      0 AS "scope_start",
+      3600000 AS "scope_end",
+      3600000 AS "scope_as_of"
+    FROM "sparse_events" AS "t4"
     WHERE
-      "t3"."type" = 'order_paid' AND "t3"."order_id" IS NOT NULL
-  ) AS "t9"
+      "t4"."type" = 'order_paid' AND "t4"."order_id" IS NOT NULL
+  ) AS "t10"
 ), "t35" AS (
   SELECT
-    "t19"."session_id",
-    "t19"."user_id",
-    "t19"."event_id",
-    "t19"."scope_as_of",
-    "t19"."ts" AS "a",
+    "t20"."session_id",
+    "t20"."user_id",
+    "t20"."event_id",
+    "t20"."scope_as_of",
+    "t20"."ts" AS "a",
     CASE
-      WHEN "t19"."scope_end" IS NULL
-      THEN "t19"."next_ts"
-      ELSE GREATEST("t19"."ts", LEAST(COALESCE("t19"."next_ts", "t19"."scope_end"), "t19"."scope_end"))
+      WHEN "t20"."scope_end" IS NULL
+      THEN "t20"."next_ts"
+      ELSE GREATEST("t20"."ts", LEAST(COALESCE("t20"."next_ts", "t20"."scope_end"), "t20"."scope_end"))
     END AS "e"
-  FROM "t17" AS "t19"
+  FROM "t18" AS "t20"
   WHERE
-    "t19"."type" = 'enter'
+    "t20"."type" = 'enter'
 )
 SELECT
-  "t96".*
+  "t97".*
   EXCLUDE ("_sid8")
 FROM (
   SELECT
-    "t95"."session_id",
-    "t95"."r0__impression_pv",
-    "t95"."r0__enter_pv",
-    "t95"."r0__comment_pv",
-    "t95"."r0__negative_pv",
-    "t95"."r0__ad_cost_fen",
-    "t95"."r0__impression_uv",
-    "t95"."r0__enter_uv",
-    "t95"."r0__comment_uv",
-    "t95"."r0__share_uv",
-    "t95"."r0__interact_uv",
-    "t95"."r0__follow_uv",
-    "t95"."r0__fans_club_uv",
-    "t95"."r0__product_impression_uv",
-    "t95"."r0__product_click_uv",
-    "t95"."r0__enter_pv_natural",
-    "t95"."r0__enter_pv_private",
-    "t95"."r0__enter_pv_paid",
-    "t95"."r0__watch_ms",
-    "t95"."r0__present_uv",
-    "t95"."r0__long_visits",
-    "t95"."r0__peak_online",
-    "t95"."r0__online_at_end",
-    "t95"."r0__orphan_leaves",
-    "t95"."r0__paid_orders",
-    "t95"."r0__pay_gmv_fen",
-    "t95"."r0__pay_items",
-    "t95"."r0__pay_uv",
-    "t95"."r0__ad_gmv_fen",
-    "t95"."r0__follower_pay_uv",
-    "t95"."r0__repeated_payments",
-    "t95"."r0__refund_fen",
-    "t95"."r0__refund_cut_fen",
-    "t62"."_sid8",
-    "t62"."r0__created_orders",
-    "t62"."r0__unpaid_orders"
+    "t96"."session_id",
+    "t96"."r0__impression_pv",
+    "t96"."r0__enter_pv",
+    "t96"."r0__comment_pv",
+    "t96"."r0__negative_pv",
+    "t96"."r0__ad_cost_fen",
+    "t96"."r0__impression_uv",
+    "t96"."r0__enter_uv",
+    "t96"."r0__comment_uv",
+    "t96"."r0__share_uv",
+    "t96"."r0__interact_uv",
+    "t96"."r0__follow_uv",
+    "t96"."r0__fans_club_uv",
+    "t96"."r0__product_impression_uv",
+    "t96"."r0__product_click_uv",
+    "t96"."r0__enter_pv_natural",
+    "t96"."r0__enter_pv_private",
+    "t96"."r0__enter_pv_paid",
+    "t96"."r0__watch_ms",
+    "t96"."r0__present_uv",
+    "t96"."r0__long_visits",
+    "t96"."r0__peak_online",
+    "t96"."r0__online_at_end",
+    "t96"."r0__orphan_leaves",
+    "t96"."r0__paid_orders",
+    "t96"."r0__pay_gmv_fen",
+    "t96"."r0__pay_items",
+    "t96"."r0__pay_uv",
+    "t96"."r0__ad_gmv_fen",
+    "t96"."r0__follower_pay_uv",
+    "t96"."r0__repeated_payments",
+    "t96"."r0__refund_fen",
+    "t96"."r0__refund_cut_fen",
+    "t61"."_sid8",
+    "t61"."r0__created_orders",
+    "t61"."r0__unpaid_orders"
   FROM (
     SELECT
-      "t93".*
+      "t94".*
       EXCLUDE ("_sid7")
     FROM (
       SELECT
-        "t92"."session_id",
-        "t92"."r0__impression_pv",
-        "t92"."r0__enter_pv",
-        "t92"."r0__comment_pv",
-        "t92"."r0__negative_pv",
-        "t92"."r0__ad_cost_fen",
-        "t92"."r0__impression_uv",
-        "t92"."r0__enter_uv",
-        "t92"."r0__comment_uv",
-        "t92"."r0__share_uv",
-        "t92"."r0__interact_uv",
-        "t92"."r0__follow_uv",
-        "t92"."r0__fans_club_uv",
-        "t92"."r0__product_impression_uv",
-        "t92"."r0__product_click_uv",
-        "t92"."r0__enter_pv_natural",
-        "t92"."r0__enter_pv_private",
-        "t92"."r0__enter_pv_paid",
-        "t92"."r0__watch_ms",
-        "t92"."r0__present_uv",
-        "t92"."r0__long_visits",
-        "t92"."r0__peak_online",
-        "t92"."r0__online_at_end",
-        "t92"."r0__orphan_leaves",
-        "t92"."r0__paid_orders",
-        "t92"."r0__pay_gmv_fen",
-        "t92"."r0__pay_items",
-        "t92"."r0__pay_uv",
-        "t92"."r0__ad_gmv_fen",
-        "t92"."r0__follower_pay_uv",
-        "t92"."r0__repeated_payments",
-        "t77"."_sid7",
-        "t77"."r0__refund_fen",
-        "t77"."r0__refund_cut_fen"
+        "t93"."session_id",
+        "t93"."r0__impression_pv",
+        "t93"."r0__enter_pv",
+        "t93"."r0__comment_pv",
+        "t93"."r0__negative_pv",
+        "t93"."r0__ad_cost_fen",
+        "t93"."r0__impression_uv",
+        "t93"."r0__enter_uv",
+        "t93"."r0__comment_uv",
+        "t93"."r0__share_uv",
+        "t93"."r0__interact_uv",
+        "t93"."r0__follow_uv",
+        "t93"."r0__fans_club_uv",
+        "t93"."r0__product_impression_uv",
+        "t93"."r0__product_click_uv",
+        "t93"."r0__enter_pv_natural",
+        "t93"."r0__enter_pv_private",
+        "t93"."r0__enter_pv_paid",
+        "t93"."r0__watch_ms",
+        "t93"."r0__present_uv",
+        "t93"."r0__long_visits",
+        "t93"."r0__peak_online",
+        "t93"."r0__online_at_end",
+        "t93"."r0__orphan_leaves",
+        "t93"."r0__paid_orders",
+        "t93"."r0__pay_gmv_fen",
+        "t93"."r0__pay_items",
+        "t93"."r0__pay_uv",
+        "t93"."r0__ad_gmv_fen",
+        "t93"."r0__follower_pay_uv",
+        "t93"."r0__repeated_payments",
+        "t78"."_sid7",
+        "t78"."r0__refund_fen",
+        "t78"."r0__refund_cut_fen"
       FROM (
         SELECT
-          "t90".*
+          "t91".*
           EXCLUDE ("_sid6")
         FROM (
           SELECT
-            "t89"."session_id",
-            "t89"."r0__impression_pv",
-            "t89"."r0__enter_pv",
-            "t89"."r0__comment_pv",
-            "t89"."r0__negative_pv",
-            "t89"."r0__ad_cost_fen",
-            "t89"."r0__impression_uv",
-            "t89"."r0__enter_uv",
-            "t89"."r0__comment_uv",
-            "t89"."r0__share_uv",
-            "t89"."r0__interact_uv",
-            "t89"."r0__follow_uv",
-            "t89"."r0__fans_club_uv",
-            "t89"."r0__product_impression_uv",
-            "t89"."r0__product_click_uv",
-            "t89"."r0__enter_pv_natural",
-            "t89"."r0__enter_pv_private",
-            "t89"."r0__enter_pv_paid",
-            "t89"."r0__watch_ms",
-            "t89"."r0__present_uv",
-            "t89"."r0__long_visits",
-            "t89"."r0__peak_online",
-            "t89"."r0__online_at_end",
-            "t89"."r0__orphan_leaves",
-            "t89"."r0__paid_orders",
-            "t89"."r0__pay_gmv_fen",
-            "t89"."r0__pay_items",
-            "t89"."r0__pay_uv",
-            "t89"."r0__ad_gmv_fen",
-            "t89"."r0__follower_pay_uv",
+            "t90"."session_id",
+            "t90"."r0__impression_pv",
+            "t90"."r0__enter_pv",
+            "t90"."r0__comment_pv",
+            "t90"."r0__negative_pv",
+            "t90"."r0__ad_cost_fen",
+            "t90"."r0__impression_uv",
+            "t90"."r0__enter_uv",
+            "t90"."r0__comment_uv",
+            "t90"."r0__share_uv",
+            "t90"."r0__interact_uv",
+            "t90"."r0__follow_uv",
+            "t90"."r0__fans_club_uv",
+            "t90"."r0__product_impression_uv",
+            "t90"."r0__product_click_uv",
+            "t90"."r0__enter_pv_natural",
+            "t90"."r0__enter_pv_private",
+            "t90"."r0__enter_pv_paid",
+            "t90"."r0__watch_ms",
+            "t90"."r0__present_uv",
+            "t90"."r0__long_visits",
+            "t90"."r0__peak_online",
+            "t90"."r0__online_at_end",
+            "t90"."r0__orphan_leaves",
+            "t90"."r0__paid_orders",
+            "t90"."r0__pay_gmv_fen",
+            "t90"."r0__pay_items",
+            "t90"."r0__pay_uv",
+            "t90"."r0__ad_gmv_fen",
+            "t90"."r0__follower_pay_uv",
             "t45"."_sid6",
             "t45"."r0__repeated_payments"
           FROM (
             SELECT
-              "t87".*
+              "t88".*
               EXCLUDE ("_sid5")
             FROM (
               SELECT
-                "t86"."session_id",
-                "t86"."r0__impression_pv",
-                "t86"."r0__enter_pv",
-                "t86"."r0__comment_pv",
-                "t86"."r0__negative_pv",
-                "t86"."r0__ad_cost_fen",
-                "t86"."r0__impression_uv",
-                "t86"."r0__enter_uv",
-                "t86"."r0__comment_uv",
-                "t86"."r0__share_uv",
-                "t86"."r0__interact_uv",
-                "t86"."r0__follow_uv",
-                "t86"."r0__fans_club_uv",
-                "t86"."r0__product_impression_uv",
-                "t86"."r0__product_click_uv",
-                "t86"."r0__enter_pv_natural",
-                "t86"."r0__enter_pv_private",
-                "t86"."r0__enter_pv_paid",
-                "t86"."r0__watch_ms",
-                "t86"."r0__present_uv",
-                "t86"."r0__long_visits",
-                "t86"."r0__peak_online",
-                "t86"."r0__online_at_end",
-                "t86"."r0__orphan_leaves",
-                "t82"."_sid5",
-                "t82"."r0__paid_orders",
-                "t82"."r0__pay_gmv_fen",
-                "t82"."r0__pay_items",
-                "t82"."r0__pay_uv",
-                "t82"."r0__ad_gmv_fen",
-                "t82"."r0__follower_pay_uv"
+                "t87"."session_id",
+                "t87"."r0__impression_pv",
+                "t87"."r0__enter_pv",
+                "t87"."r0__comment_pv",
+                "t87"."r0__negative_pv",
+                "t87"."r0__ad_cost_fen",
+                "t87"."r0__impression_uv",
+                "t87"."r0__enter_uv",
+                "t87"."r0__comment_uv",
+                "t87"."r0__share_uv",
+                "t87"."r0__interact_uv",
+                "t87"."r0__follow_uv",
+                "t87"."r0__fans_club_uv",
+                "t87"."r0__product_impression_uv",
+                "t87"."r0__product_click_uv",
+                "t87"."r0__enter_pv_natural",
+                "t87"."r0__enter_pv_private",
+                "t87"."r0__enter_pv_paid",
+                "t87"."r0__watch_ms",
+                "t87"."r0__present_uv",
+                "t87"."r0__long_visits",
+                "t87"."r0__peak_online",
+                "t87"."r0__online_at_end",
+                "t87"."r0__orphan_leaves",
+                "t83"."_sid5",
+                "t83"."r0__paid_orders",
+                "t83"."r0__pay_gmv_fen",
+                "t83"."r0__pay_items",
+                "t83"."r0__pay_uv",
+                "t83"."r0__ad_gmv_fen",
+                "t83"."r0__follower_pay_uv"
               FROM (
                 SELECT
-                  "t84".*
+                  "t85".*
                   EXCLUDE ("_sid4")
                 FROM (
                   SELECT
-                    "t83"."session_id",
-                    "t83"."r0__impression_pv",
-                    "t83"."r0__enter_pv",
-                    "t83"."r0__comment_pv",
-                    "t83"."r0__negative_pv",
-                    "t83"."r0__ad_cost_fen",
-                    "t83"."r0__impression_uv",
-                    "t83"."r0__enter_uv",
-                    "t83"."r0__comment_uv",
-                    "t83"."r0__share_uv",
-                    "t83"."r0__interact_uv",
-                    "t83"."r0__follow_uv",
-                    "t83"."r0__fans_club_uv",
-                    "t83"."r0__product_impression_uv",
-                    "t83"."r0__product_click_uv",
-                    "t83"."r0__enter_pv_natural",
-                    "t83"."r0__enter_pv_private",
-                    "t83"."r0__enter_pv_paid",
-                    "t83"."r0__watch_ms",
-                    "t83"."r0__present_uv",
-                    "t83"."r0__long_visits",
-                    "t83"."r0__peak_online",
-                    "t83"."r0__online_at_end",
-                    "t48"."_sid4",
-                    "t48"."r0__orphan_leaves"
+                    "t84"."session_id",
+                    "t84"."r0__impression_pv",
+                    "t84"."r0__enter_pv",
+                    "t84"."r0__comment_pv",
+                    "t84"."r0__negative_pv",
+                    "t84"."r0__ad_cost_fen",
+                    "t84"."r0__impression_uv",
+                    "t84"."r0__enter_uv",
+                    "t84"."r0__comment_uv",
+                    "t84"."r0__share_uv",
+                    "t84"."r0__interact_uv",
+                    "t84"."r0__follow_uv",
+                    "t84"."r0__fans_club_uv",
+                    "t84"."r0__product_impression_uv",
+                    "t84"."r0__product_click_uv",
+                    "t84"."r0__enter_pv_natural",
+                    "t84"."r0__enter_pv_private",
+                    "t84"."r0__enter_pv_paid",
+                    "t84"."r0__watch_ms",
+                    "t84"."r0__present_uv",
+                    "t84"."r0__long_visits",
+                    "t84"."r0__peak_online",
+                    "t84"."r0__online_at_end",
+                    "t47"."_sid4",
+                    "t47"."r0__orphan_leaves"
                   FROM (
                     SELECT
-                      "t79".*
+                      "t80".*
                       EXCLUDE ("_sid3")
                     FROM (
                       SELECT
-                        "t73"."session_id",
-                        "t73"."r0__impression_pv",
-                        "t73"."r0__enter_pv",
-                        "t73"."r0__comment_pv",
-                        "t73"."r0__negative_pv",
-                        "t73"."r0__ad_cost_fen",
-                        "t73"."r0__impression_uv",
-                        "t73"."r0__enter_uv",
-                        "t73"."r0__comment_uv",
-                        "t73"."r0__share_uv",
-                        "t73"."r0__interact_uv",
-                        "t73"."r0__follow_uv",
-                        "t73"."r0__fans_club_uv",
-                        "t73"."r0__product_impression_uv",
-                        "t73"."r0__product_click_uv",
-                        "t73"."r0__enter_pv_natural",
-                        "t73"."r0__enter_pv_private",
-                        "t73"."r0__enter_pv_paid",
-                        "t73"."r0__watch_ms",
-                        "t73"."r0__present_uv",
-                        "t73"."r0__long_visits",
-                        "t76"."_sid3",
-                        "t76"."r0__peak_online",
-                        "t76"."r0__online_at_end"
+                        "t74"."session_id",
+                        "t74"."r0__impression_pv",
+                        "t74"."r0__enter_pv",
+                        "t74"."r0__comment_pv",
+                        "t74"."r0__negative_pv",
+                        "t74"."r0__ad_cost_fen",
+                        "t74"."r0__impression_uv",
+                        "t74"."r0__enter_uv",
+                        "t74"."r0__comment_uv",
+                        "t74"."r0__share_uv",
+                        "t74"."r0__interact_uv",
+                        "t74"."r0__follow_uv",
+                        "t74"."r0__fans_club_uv",
+                        "t74"."r0__product_impression_uv",
+                        "t74"."r0__product_click_uv",
+                        "t74"."r0__enter_pv_natural",
+                        "t74"."r0__enter_pv_private",
+                        "t74"."r0__enter_pv_paid",
+                        "t74"."r0__watch_ms",
+                        "t74"."r0__present_uv",
+                        "t74"."r0__long_visits",
+                        "t77"."_sid3",
+                        "t77"."r0__peak_online",
+                        "t77"."r0__online_at_end"
                       FROM (
                         SELECT
-                          "t68".*
+                          "t69".*
                           EXCLUDE ("_sid2")
                         FROM (
                           SELECT
-                            "t61"."session_id",
-                            "t61"."r0__impression_pv",
-                            "t61"."r0__enter_pv",
-                            "t61"."r0__comment_pv",
-                            "t61"."r0__negative_pv",
-                            "t61"."r0__ad_cost_fen",
-                            "t61"."r0__impression_uv",
-                            "t61"."r0__enter_uv",
-                            "t61"."r0__comment_uv",
-                            "t61"."r0__share_uv",
-                            "t61"."r0__interact_uv",
-                            "t61"."r0__follow_uv",
-                            "t61"."r0__fans_club_uv",
-                            "t61"."r0__product_impression_uv",
-                            "t61"."r0__product_click_uv",
-                            "t61"."r0__enter_pv_natural",
-                            "t61"."r0__enter_pv_private",
-                            "t61"."r0__enter_pv_paid",
-                            "t65"."_sid2",
-                            "t65"."r0__watch_ms",
-                            "t65"."r0__present_uv",
-                            "t65"."r0__long_visits"
+                            "t65"."session_id",
+                            "t65"."r0__impression_pv",
+                            "t65"."r0__enter_pv",
+                            "t65"."r0__comment_pv",
+                            "t65"."r0__negative_pv",
+                            "t65"."r0__ad_cost_fen",
+                            "t65"."r0__impression_uv",
+                            "t65"."r0__enter_uv",
+                            "t65"."r0__comment_uv",
+                            "t65"."r0__share_uv",
+                            "t65"."r0__interact_uv",
+                            "t65"."r0__follow_uv",
+                            "t65"."r0__fans_club_uv",
+                            "t65"."r0__product_impression_uv",
+                            "t65"."r0__product_click_uv",
+                            "t65"."r0__enter_pv_natural",
+                            "t65"."r0__enter_pv_private",
+                            "t65"."r0__enter_pv_paid",
+                            "t66"."_sid2",
+                            "t66"."r0__watch_ms",
+                            "t66"."r0__present_uv",
+                            "t66"."r0__long_visits"
                           FROM (
                             SELECT
-                              "t56".*
+                              "t60".*
                               EXCLUDE ("_sid1")
                             FROM (
                               SELECT
-                                "t49"."session_id",
-                                "t49"."r0__impression_pv",
-                                "t49"."r0__enter_pv",
-                                "t49"."r0__comment_pv",
-                                "t49"."r0__negative_pv",
-                                "t49"."r0__ad_cost_fen",
-                                "t49"."r0__impression_uv",
-                                "t49"."r0__enter_uv",
-                                "t49"."r0__comment_uv",
-                                "t49"."r0__share_uv",
-                                "t49"."r0__interact_uv",
-                                "t49"."r0__follow_uv",
-                                "t49"."r0__fans_club_uv",
-                                "t49"."r0__product_impression_uv",
-                                "t49"."r0__product_click_uv",
-                                "t31"."_sid1",
-                                "t31"."r0__enter_pv_natural",
-                                "t31"."r0__enter_pv_private",
-                                "t31"."r0__enter_pv_paid"
+                                "t53"."session_id",
+                                "t53"."r0__impression_pv",
+                                "t53"."r0__enter_pv",
+                                "t53"."r0__comment_pv",
+                                "t53"."r0__negative_pv",
+                                "t53"."r0__ad_cost_fen",
+                                "t53"."r0__impression_uv",
+                                "t53"."r0__enter_uv",
+                                "t53"."r0__comment_uv",
+                                "t53"."r0__share_uv",
+                                "t53"."r0__interact_uv",
+                                "t53"."r0__follow_uv",
+                                "t53"."r0__fans_club_uv",
+                                "t53"."r0__product_impression_uv",
+                                "t53"."r0__product_click_uv",
+                                "t30"."_sid1",
+                                "t30"."r0__enter_pv_natural",
+                                "t30"."r0__enter_pv_private",
+                                "t30"."r0__enter_pv_paid"
                               FROM (
                                 SELECT
-                                  "t40".*
+                                  "t48".*
                                   EXCLUDE ("_sid0")
                                 FROM (
                                   SELECT
-                                    "t18"."session_id",
-                                    "t18"."r0__impression_pv",
-                                    "t18"."r0__enter_pv",
-                                    "t18"."r0__comment_pv",
-                                    "t18"."r0__negative_pv",
-                                    "t18"."r0__ad_cost_fen",
-                                    "t30"."_sid0",
-                                    "t30"."r0__impression_uv",
-                                    "t30"."r0__enter_uv",
-                                    "t30"."r0__comment_uv",
-                                    "t30"."r0__share_uv",
-                                    "t30"."r0__interact_uv",
-                                    "t30"."r0__follow_uv",
-                                    "t30"."r0__fans_club_uv",
-                                    "t30"."r0__product_impression_uv",
-                                    "t30"."r0__product_click_uv"
+                                    "t19"."session_id",
+                                    "t19"."r0__impression_pv",
+                                    "t19"."r0__enter_pv",
+                                    "t19"."r0__comment_pv",
+                                    "t19"."r0__negative_pv",
+                                    "t19"."r0__ad_cost_fen",
+                                    "t37"."_sid0",
+                                    "t37"."r0__impression_uv",
+                                    "t37"."r0__enter_uv",
+                                    "t37"."r0__comment_uv",
+                                    "t37"."r0__share_uv",
+                                    "t37"."r0__interact_uv",
+                                    "t37"."r0__follow_uv",
+                                    "t37"."r0__fans_club_uv",
+                                    "t37"."r0__product_impression_uv",
+                                    "t37"."r0__product_click_uv"
                                   FROM (
                                     SELECT
                                       "t5"."session_id",
@@ -468,161 +484,160 @@ FROM (
                                     ) AS "t5"
                                     GROUP BY
                                       1
-                                  ) AS "t18"
+                                  ) AS "t19"
                                   LEFT OUTER JOIN (
                                     SELECT
-                                      "t22"."session_id" AS "_sid0",
-                                      "t22"."r0__impression_uv",
-                                      "t22"."r0__enter_uv",
-                                      "t22"."r0__comment_uv",
-                                      "t22"."r0__share_uv",
-                                      "t22"."r0__interact_uv",
-                                      "t22"."r0__follow_uv",
-                                      "t22"."r0__fans_club_uv",
-                                      "t22"."r0__product_impression_uv",
-                                      "t22"."r0__product_click_uv"
+                                      "t24"."session_id" AS "_sid0",
+                                      "t24"."r0__impression_uv",
+                                      "t24"."r0__enter_uv",
+                                      "t24"."r0__comment_uv",
+                                      "t24"."r0__share_uv",
+                                      "t24"."r0__interact_uv",
+                                      "t24"."r0__follow_uv",
+                                      "t24"."r0__fans_club_uv",
+                                      "t24"."r0__product_impression_uv",
+                                      "t24"."r0__product_click_uv"
                                     FROM (
                                       SELECT
-                                        "t11"."session_id",
-                                        COUNT("t11"."user_id") FILTER(WHERE
+                                        "t16"."session_id",
+                                        COUNT("t16"."user_id") FILTER(WHERE
                                           (
-                                            "t11"."_span" = 0
+                                            "t16"."_span" = 0
                                           ) AND (
                                             (
-                                              "t11"."kinds" & 32
+                                              "t16"."kinds" & 32
                                             ) <> 0
                                           )) AS "r0__impression_uv",
-                                        COUNT("t11"."user_id") FILTER(WHERE
+                                        COUNT("t16"."user_id") FILTER(WHERE
                                           (
-                                            "t11"."_span" = 0
+                                            "t16"."_span" = 0
                                           ) AND (
                                             (
-                                              "t11"."kinds" & 4
+                                              "t16"."kinds" & 4
                                             ) <> 0
                                           )) AS "r0__enter_uv",
-                                        COUNT("t11"."user_id") FILTER(WHERE
+                                        COUNT("t16"."user_id") FILTER(WHERE
                                           (
-                                            "t11"."_span" = 0
+                                            "t16"."_span" = 0
                                           ) AND (
                                             (
-                                              "t11"."kinds" & 2
+                                              "t16"."kinds" & 2
                                             ) <> 0
                                           )) AS "r0__comment_uv",
-                                        COUNT("t11"."user_id") FILTER(WHERE
+                                        COUNT("t16"."user_id") FILTER(WHERE
                                           (
-                                            "t11"."_span" = 0
+                                            "t16"."_span" = 0
                                           ) AND (
                                             (
-                                              "t11"."kinds" & 512
+                                              "t16"."kinds" & 512
                                             ) <> 0
                                           )) AS "r0__share_uv",
-                                        COUNT("t11"."user_id") FILTER(WHERE
+                                        COUNT("t16"."user_id") FILTER(WHERE
                                           (
-                                            "t11"."_span" = 0
+                                            "t16"."_span" = 0
                                           ) AND (
                                             (
-                                              "t11"."kinds" & 578
+                                              "t16"."kinds" & 578
                                             ) <> 0
                                           )) AS "r0__interact_uv",
-                                        COUNT("t11"."user_id") FILTER(WHERE
+                                        COUNT("t16"."user_id") FILTER(WHERE
                                           (
-                                            "t11"."_span" = 0
+                                            "t16"."_span" = 0
                                           ) AND (
                                             (
-                                              "t11"."kinds" & 16
+                                              "t16"."kinds" & 16
                                             ) <> 0
                                           )) AS "r0__follow_uv",
-                                        COUNT("t11"."user_id") FILTER(WHERE
+                                        COUNT("t16"."user_id") FILTER(WHERE
                                           (
-                                            "t11"."_span" = 0
+                                            "t16"."_span" = 0
                                           ) AND (
                                             (
-                                              "t11"."kinds" & 8
+                                              "t16"."kinds" & 8
                                             ) <> 0
                                           )) AS "r0__fans_club_uv",
-                                        COUNT("t11"."user_id") FILTER(WHERE
+                                        COUNT("t16"."user_id") FILTER(WHERE
                                           (
-                                            "t11"."_span" = 0
+                                            "t16"."_span" = 0
                                           ) AND (
                                             (
-                                              "t11"."kinds" & 256
+                                              "t16"."kinds" & 256
                                             ) <> 0
                                           )) AS "r0__product_impression_uv",
-                                        COUNT("t11"."user_id") FILTER(WHERE
+                                        COUNT("t16"."user_id") FILTER(WHERE
                                           (
-                                            "t11"."_span" = 0
+                                            "t16"."_span" = 0
                                           ) AND (
                                             (
-                                              "t11"."kinds" & 128
+                                              "t16"."kinds" & 128
                                             ) <> 0
                                           )) AS "r0__product_click_uv"
                                       FROM (
                                         SELECT
-                                          "t4"."session_id",
-                                          "t4"."_span",
-                                          "t4"."user_id",
-                                          BIT_OR("t4"."_bit") AS "kinds"
+                                          "t6"."session_id",
+                                          "t6"."_span",
+                                          "t6"."user_id",
+                                          BIT_OR("t6"."_bit") AS "kinds"
                                         FROM (
                                           SELECT
-                                            's1' AS "session_id",
-                                            "t0"."user_id",
+                                            "t2"."session_id",
+                                            "t2"."user_id",
                                             0 AS "_span",
-                                            1 << (
-                                              (
-                                                CASE
-                                                  WHEN (
-                                                    [
-                                                      'comment',
-                                                      'enter',
-                                                      'fans_club_join',
-                                                      'follow',
-                                                      'impression',
-                                                      'like',
-                                                      'product_click',
-                                                      'product_impression',
-                                                      'share'
-                                                    ] IS NULL
-                                                  )
-                                                  OR (
-                                                    "t0"."type" IS NULL
-                                                  )
-                                                  THEN NULL
-                                                  ELSE COALESCE(
-                                                    LIST_INDEXOF(
-                                                      [
-                                                        'comment',
-                                                        'enter',
-                                                        'fans_club_join',
-                                                        'follow',
-                                                        'impression',
-                                                        'like',
-                                                        'product_click',
-                                                        'product_impression',
-                                                        'share'
-                                                      ],
-                                                      "t0"."type"
-                                                    ),
-                                                    0
-                                                  )
-                                                END - 1
-                                              ) + 1
+                                            1 << COALESCE(
+                                              ARRAY_POSITION(
+                                                [
+                                                  'comment',
+                                                  'enter',
+                                                  'fans_club_join',
+                                                  'follow',
+                                                  'impression',
+                                                  'like',
+                                                  'product_click',
+                                                  'product_impression',
+                                                  'share'
+                                                ],
+                                                "t2"."type"
+                                              ),
+                                              0
                                             ) AS "_bit"
-                                          FROM "live_events" AS "t0"
-                                          WHERE
-                                            "t0"."session_id" = 's1' AND "t0"."ts" <= 3600000
-                                        ) AS "t4"
+                                          FROM (
+                                            SELECT
+                                              "t0"."event_id",
+                                              's1' AS "session_id",
+                                              "t0"."ts",
+                                              "t0"."type",
+                                              "t0"."user_id",
+                                              "t0"."source",
+                                              "t0"."is_follower",
+                                              "t0"."product_id",
+                                              "t0"."order_id",
+                                              "t0"."quantity",
+                                              "t0"."amount_fen",
+                                              "t0"."channel",
+                                              "t0"."kind",
+                                              "t0"."text",
+                                              "t0"."extra",
+                                              "t0"."ingested_at",
+                                              0 AS "scope_start",
+                                              3600000 AS "scope_end",
+                                              3600000 AS "scope_as_of"
+                                            FROM "live_events" AS "t0"
+                                            WHERE
+                                              "t0"."session_id" = 's1' AND "t0"."ts" <= 3600000
+                                          ) AS "t2"
+                                        ) AS "t6"
                                         GROUP BY
                                           1,
                                           2,
                                           3
-                                      ) AS "t11"
+                                      ) AS "t16"
                                       GROUP BY
                                         1
-                                    ) AS "t22"
-                                  ) AS "t30"
-                                    ON "t18"."session_id" = "t30"."_sid0"
-                                ) AS "t40"
-                              ) AS "t49"
+                                    ) AS "t24"
+                                  ) AS "t37"
+                                    ON "t19"."session_id" = "t37"."_sid0"
+                                ) AS "t48"
+                              ) AS "t53"
                               LEFT OUTER JOIN (
                                 SELECT
                                   "t23"."session_id" AS "_sid1",
@@ -664,90 +679,88 @@ FROM (
                                       )) AS "r0__enter_pv_paid"
                                   FROM (
                                     SELECT
-                                      "t3"."session_id",
-                                      "t3"."event_id",
-                                      "t3"."ts",
-                                      "t3"."type",
-                                      "t3"."user_id",
-                                      "t3"."source",
-                                      "t3"."is_follower",
-                                      "t3"."product_id",
-                                      "t3"."order_id",
-                                      "t3"."quantity",
-                                      "t3"."amount_fen",
-                                      "t3"."kind",
-                                      "t3"."text",
-                                      "t3"."scope_start",
-                                      "t3"."scope_end",
-                                      "t3"."scope_as_of",
+                                      's1' AS "session_id",
+                                      "t4"."event_id",
+                                      "t4"."ts",
+                                      "t4"."type",
+                                      "t4"."user_id",
+                                      "t4"."source",
+                                      "t4"."is_follower",
+                                      "t4"."product_id",
+                                      "t4"."order_id",
+                                      "t4"."quantity",
+                                      "t4"."amount_fen",
+                                      0 AS "scope_start",
+                                      3600000 AS "scope_end",
+                                      3600000 AS "scope_as_of",
                                       0 AS "_span",
                                       CASE
-                                        WHEN "t3"."source" IN ('follow', 'private_share', 'profile')
+                                        WHEN "t4"."source" IN ('follow', 'private_share', 'profile')
                                         THEN 'private'
-                                        WHEN "t3"."source" IN ('paid_fentiao', 'paid_jinniu')
+                                        WHEN "t4"."source" IN ('paid_fentiao', 'paid_jinniu')
                                         THEN 'paid'
                                         ELSE 'natural'
                                       END AS "_class"
-                                    FROM "sparse_events" AS "t3"
+                                    FROM "sparse_events" AS "t4"
                                   ) AS "t12"
                                   GROUP BY
                                     1
                                 ) AS "t23"
-                              ) AS "t31"
-                                ON "t49"."session_id" = "t31"."_sid1"
-                            ) AS "t56"
-                          ) AS "t61"
+                              ) AS "t30"
+                                ON "t53"."session_id" = "t30"."_sid1"
+                            ) AS "t60"
+                          ) AS "t65"
                           LEFT OUTER JOIN (
                             SELECT
-                              "t59"."session_id" AS "_sid2",
-                              "t59"."r0__watch_ms",
-                              "t59"."r0__present_uv",
-                              "t59"."r0__long_visits"
+                              "t58"."session_id" AS "_sid2",
+                              "t58"."r0__watch_ms",
+                              "t58"."r0__present_uv",
+                              "t58"."r0__long_visits"
                             FROM (
                               SELECT
-                                "t47"."session_id",
-                                COALESCE(SUM("t47"."stop" - "t47"."a"), 0) AS "r0__watch_ms",
-                                COUNT(DISTINCT "t47"."user_id") FILTER(WHERE
+                                "t46"."session_id",
+                                COALESCE(SUM("t46"."stop" - "t46"."a"), 0) AS "r0__watch_ms",
+                                COUNT(DISTINCT "t46"."user_id") FILTER(WHERE
                                   TRUE OR (
                                     (
-                                      "t47"."stop" - "t47"."a"
+                                      "t46"."stop" - "t46"."a"
                                     ) > 0
                                   )) AS "r0__present_uv",
-                                COUNT("t47"."a") FILTER(WHERE
+                                COUNT("t46"."a") FILTER(WHERE
                                   TRUE AND (
                                     (
-                                      "t47"."stop" - "t47"."a"
+                                      "t46"."stop" - "t46"."a"
                                     ) > 60000
                                   )) AS "r0__long_visits"
                               FROM (
                                 SELECT
-                                  "t37"."session_id",
-                                  "t37"."user_id",
-                                  "t37"."event_id",
-                                  "t37"."scope_as_of",
-                                  "t37"."a",
-                                  "t37"."e",
-                                  COALESCE("t37"."e", "t37"."scope_as_of") AS "stop",
-                                  "t37"."e" IS NULL AS "is_open"
-                                FROM "t35" AS "t37"
-                              ) AS "t47"
+                                  "t38"."session_id",
+                                  "t38"."user_id",
+                                  "t38"."event_id",
+                                  "t38"."scope_as_of",
+                                  "t38"."a",
+                                  "t38"."e",
+                                  COALESCE("t38"."e", "t38"."scope_as_of") AS "stop",
+                                  "t38"."e" IS NULL AS "is_open"
+                                FROM "t35" AS "t38"
+                              ) AS "t46"
                               GROUP BY
                                 1
-                            ) AS "t59"
-                          ) AS "t65"
-                            ON "t61"."session_id" = "t65"."_sid2"
-                        ) AS "t68"
-                      ) AS "t73"
+                            ) AS "t58"
+                          ) AS "t66"
+                            ON "t65"."session_id" = "t66"."_sid2"
+                        ) AS "t69"
+                      ) AS "t74"
                       LEFT OUTER JOIN (
                         SELECT
-                          "t71"."session_id" AS "_sid3",
-                          "t71"."r0__peak_online",
-                          "t71"."r0__online_at_end"
+                          "t72"."session_id" AS "_sid3",
+                          "t72"."r0__peak_online",
+                          "t72"."r0__online_at_end"
                         FROM (
                           SELECT
-                            "t66"."session_id",
-                            GREATEST(COALESCE(MAX("t66"."online"), 0), 0) AS "r0__peak_online",
-                            COALESCE(SUM("t66"."step"), 0) AS "r0__online_at_end"
+                            "t67"."session_id",
+                            GREATEST(COALESCE(MAX("t67"."online"), 0), 0) AS "r0__peak_online",
+                            COALESCE(SUM("t67"."step"), 0) AS "r0__online_at_end"
                           FROM (
                             SELECT
                               "t57"."session_id",
@@ -764,53 +777,53 @@ FROM (
                                   *
                                 FROM (
                                   SELECT
-                                    "t37"."session_id",
-                                    "t37"."a" AS "t",
+                                    "t38"."session_id",
+                                    "t38"."a" AS "t",
                                     1 AS "step"
-                                  FROM "t35" AS "t37"
+                                  FROM "t35" AS "t38"
                                   WHERE
                                     (
-                                      "t37"."e" IS NULL
+                                      "t38"."e" IS NULL
                                     ) OR (
-                                      "t37"."e" > "t37"."a"
+                                      "t38"."e" > "t38"."a"
                                     )
-                                ) AS "t50"
+                                ) AS "t49"
                                 UNION ALL
                                 SELECT
                                   *
                                 FROM (
                                   SELECT
-                                    "t37"."session_id",
-                                    "t37"."e" AS "t",
+                                    "t38"."session_id",
+                                    "t38"."e" AS "t",
                                     -1 AS "step"
-                                  FROM "t35" AS "t37"
+                                  FROM "t35" AS "t38"
                                   WHERE
                                     (
                                       (
-                                        "t37"."e" IS NULL
+                                        "t38"."e" IS NULL
                                       ) OR (
-                                        "t37"."e" > "t37"."a"
+                                        "t38"."e" > "t38"."a"
                                       )
                                     )
-                                    AND "t37"."e" IS NOT NULL
-                                ) AS "t51"
+                                    AND "t38"."e" IS NOT NULL
+                                ) AS "t50"
                               ) AS "t52"
                               GROUP BY
                                 1,
                                 2
                             ) AS "t57"
-                          ) AS "t66"
+                          ) AS "t67"
                           GROUP BY
                             1
-                        ) AS "t71"
-                      ) AS "t76"
-                        ON "t73"."session_id" = "t76"."_sid3"
-                    ) AS "t79"
-                  ) AS "t83"
+                        ) AS "t72"
+                      ) AS "t77"
+                        ON "t74"."session_id" = "t77"."_sid3"
+                    ) AS "t80"
+                  ) AS "t84"
                   LEFT OUTER JOIN (
                     SELECT
-                      "t38"."session_id" AS "_sid4",
-                      "t38"."r0__orphan_leaves"
+                      "t39"."session_id" AS "_sid4",
+                      "t39"."r0__orphan_leaves"
                     FROM (
                       SELECT
                         "t25"."session_id",
@@ -819,55 +832,55 @@ FROM (
                       FROM (
                         SELECT
                           *
-                        FROM "t17" AS "t19"
+                        FROM "t18" AS "t20"
                         WHERE
-                          "t19"."type" = 'leave'
+                          "t20"."type" = 'leave'
                           AND (
                             (
-                              "t19"."prev_type" IS NULL
+                              "t20"."prev_type" IS NULL
                             ) OR (
-                              "t19"."prev_type" <> 'enter'
+                              "t20"."prev_type" <> 'enter'
                             )
                           )
                       ) AS "t25"
                       GROUP BY
                         1
-                    ) AS "t38"
-                  ) AS "t48"
-                    ON "t83"."session_id" = "t48"."_sid4"
-                ) AS "t84"
-              ) AS "t86"
+                    ) AS "t39"
+                  ) AS "t47"
+                    ON "t84"."session_id" = "t47"."_sid4"
+                ) AS "t85"
+              ) AS "t87"
               LEFT OUTER JOIN (
                 SELECT
-                  "t78"."session_id" AS "_sid5",
-                  "t78"."r0__paid_orders",
-                  "t78"."r0__pay_gmv_fen",
-                  "t78"."r0__pay_items",
-                  "t78"."r0__pay_uv",
-                  "t78"."r0__ad_gmv_fen",
-                  "t78"."r0__follower_pay_uv"
+                  "t79"."session_id" AS "_sid5",
+                  "t79"."r0__paid_orders",
+                  "t79"."r0__pay_gmv_fen",
+                  "t79"."r0__pay_items",
+                  "t79"."r0__pay_uv",
+                  "t79"."r0__ad_gmv_fen",
+                  "t79"."r0__follower_pay_uv"
                 FROM (
                   SELECT
-                    "t69"."session_id",
-                    COUNT("t69"."order_id") FILTER(WHERE
+                    "t70"."session_id",
+                    COUNT("t70"."order_id") FILTER(WHERE
                       TRUE) AS "r0__paid_orders",
-                    COALESCE(SUM("t69"."amount_fen") FILTER(WHERE
+                    COALESCE(SUM("t70"."amount_fen") FILTER(WHERE
                       TRUE), 0) AS "r0__pay_gmv_fen",
-                    COALESCE(SUM("t69"."quantity") FILTER(WHERE
+                    COALESCE(SUM("t70"."quantity") FILTER(WHERE
                       TRUE), 0) AS "r0__pay_items",
-                    COUNT(DISTINCT "t69"."buyer") FILTER(WHERE
+                    COUNT(DISTINCT "t70"."buyer") FILTER(WHERE
                       TRUE) AS "r0__pay_uv",
                     COALESCE(
-                      SUM("t69"."amount_fen") FILTER(WHERE
+                      SUM("t70"."amount_fen") FILTER(WHERE
                         TRUE AND (
-                          "t69"."entry_class" = 'paid'
+                          "t70"."entry_class" = 'paid'
                         )),
                       0
                     ) AS "r0__ad_gmv_fen",
-                    COUNT(DISTINCT "t69"."buyer") FILTER(WHERE
+                    COUNT(DISTINCT "t70"."buyer") FILTER(WHERE
                       TRUE AND (
-                        "t69"."first_in_range" = 0
-                      ) AND "t69"."entry_follower") AS "r0__follower_pay_uv"
+                        "t70"."first_in_range" = 0
+                      ) AND "t70"."entry_follower") AS "r0__follower_pay_uv"
                   FROM (
                     SELECT
                       "t64"."session_id",
@@ -889,23 +902,23 @@ FROM (
                       ) - 1 AS "first_in_range"
                     FROM (
                       SELECT
-                        "t55"."session_id",
-                        "t55"."order_id",
-                        "t55"."amount_fen",
-                        "t55"."quantity",
-                        "t55"."product_id",
-                        "t55"."pay_ts",
-                        "t55"."pay_id",
-                        "t55"."buyer",
-                        "t55"."entry_source",
+                        "t56"."session_id",
+                        "t56"."order_id",
+                        "t56"."amount_fen",
+                        "t56"."quantity",
+                        "t56"."product_id",
+                        "t56"."pay_ts",
+                        "t56"."pay_id",
+                        "t56"."buyer",
+                        "t56"."entry_source",
                         CASE
-                          WHEN "t55"."entry_source" IN ('follow', 'private_share', 'profile')
+                          WHEN "t56"."entry_source" IN ('follow', 'private_share', 'profile')
                           THEN 'private'
-                          WHEN "t55"."entry_source" IN ('paid_fentiao', 'paid_jinniu')
+                          WHEN "t56"."entry_source" IN ('paid_fentiao', 'paid_jinniu')
                           THEN 'paid'
                           ELSE 'natural'
                         END AS "entry_class",
-                        COALESCE("t55"."entry_follower", FALSE) AS "entry_follower",
+                        COALESCE("t56"."entry_follower", FALSE) AS "entry_follower",
                         0 AS "_span"
                       FROM (
                         SELECT
@@ -928,103 +941,103 @@ FROM (
                           ) - 1 AS "_pick"
                         FROM (
                           SELECT
-                            "t34"."session_id",
-                            "t34"."order_id",
-                            "t34"."amount_fen",
-                            "t34"."quantity",
-                            "t34"."product_id",
-                            "t34"."pay_ts",
-                            "t34"."pay_id",
-                            "t34"."buyer",
+                            "t33"."session_id",
+                            "t33"."order_id",
+                            "t33"."amount_fen",
+                            "t33"."quantity",
+                            "t33"."product_id",
+                            "t33"."pay_ts",
+                            "t33"."pay_id",
+                            "t33"."buyer",
                             "t13"."_ts",
                             "t13"."_id",
                             "t13"."entry_source",
                             "t13"."entry_follower"
                           FROM (
                             SELECT
-                              "t21"."session_id",
-                              "t21"."order_id",
-                              "t21"."amount_fen",
-                              "t21"."quantity",
-                              "t21"."product_id",
-                              "t21"."ts" AS "pay_ts",
-                              "t21"."event_id" AS "pay_id",
-                              "t21"."user_id" AS "buyer"
-                            FROM "t20" AS "t21"
+                              "t22"."session_id",
+                              "t22"."order_id",
+                              "t22"."amount_fen",
+                              "t22"."quantity",
+                              "t22"."product_id",
+                              "t22"."ts" AS "pay_ts",
+                              "t22"."event_id" AS "pay_id",
+                              "t22"."user_id" AS "buyer"
+                            FROM "t21" AS "t22"
                             WHERE
-                              "t21"."rank" = 0
-                          ) AS "t34"
+                              "t22"."rank" = 0
+                          ) AS "t33"
                           LEFT OUTER JOIN (
                             SELECT
-                              "t3"."session_id" AS "_session",
-                              "t3"."user_id" AS "_user",
-                              "t3"."ts" AS "_ts",
-                              "t3"."event_id" AS "_id",
-                              "t3"."source" AS "entry_source",
-                              COALESCE("t3"."is_follower", FALSE) AS "entry_follower"
-                            FROM "sparse_events" AS "t3"
+                              's1' AS "_session",
+                              "t4"."user_id" AS "_user",
+                              "t4"."ts" AS "_ts",
+                              "t4"."event_id" AS "_id",
+                              "t4"."source" AS "entry_source",
+                              COALESCE("t4"."is_follower", FALSE) AS "entry_follower"
+                            FROM "sparse_events" AS "t4"
                             WHERE
-                              "t3"."type" = 'enter'
+                              "t4"."type" = 'enter'
                           ) AS "t13"
-                            ON "t34"."session_id" = "t13"."_session"
-                            AND "t34"."buyer" = "t13"."_user"
-                            AND "t13"."_ts" <= "t34"."pay_ts"
+                            ON "t33"."session_id" = "t13"."_session"
+                            AND "t33"."buyer" = "t13"."_user"
+                            AND "t13"."_ts" <= "t33"."pay_ts"
                         ) AS "t44"
-                      ) AS "t55"
+                      ) AS "t56"
                       WHERE
-                        "t55"."_pick" = 0
+                        "t56"."_pick" = 0
                     ) AS "t64"
-                  ) AS "t69"
+                  ) AS "t70"
                   GROUP BY
                     1
-                ) AS "t78"
-              ) AS "t82"
-                ON "t86"."session_id" = "t82"."_sid5"
-            ) AS "t87"
-          ) AS "t89"
+                ) AS "t79"
+              ) AS "t83"
+                ON "t87"."session_id" = "t83"."_sid5"
+            ) AS "t88"
+          ) AS "t90"
           LEFT OUTER JOIN (
             SELECT
               "t36"."session_id" AS "_sid6",
               "t36"."r0__repeated_payments"
             FROM (
               SELECT
-                "t21"."session_id",
-                COUNT("t21"."event_id") FILTER(WHERE
+                "t22"."session_id",
+                COUNT("t22"."event_id") FILTER(WHERE
                   TRUE AND (
-                    "t21"."rank" > 0
+                    "t22"."rank" > 0
                   )) AS "r0__repeated_payments"
-              FROM "t20" AS "t21"
+              FROM "t21" AS "t22"
               GROUP BY
                 1
             ) AS "t36"
           ) AS "t45"
-            ON "t89"."session_id" = "t45"."_sid6"
-        ) AS "t90"
-      ) AS "t92"
+            ON "t90"."session_id" = "t45"."_sid6"
+        ) AS "t91"
+      ) AS "t93"
       LEFT OUTER JOIN (
         SELECT
-          "t72"."session_id" AS "_sid7",
-          "t72"."r0__refund_fen",
-          "t72"."r0__refund_cut_fen"
+          "t73"."session_id" AS "_sid7",
+          "t73"."r0__refund_fen",
+          "t73"."r0__refund_cut_fen"
         FROM (
           SELECT
-            "t67"."session_id",
-            COALESCE(SUM("t67"."counted") FILTER(WHERE
+            "t68"."session_id",
+            COALESCE(SUM("t68"."counted") FILTER(WHERE
               TRUE), 0) AS "r0__refund_fen",
-            COALESCE(SUM("t67"."amount_fen" - "t67"."counted") FILTER(WHERE
+            COALESCE(SUM("t68"."amount_fen" - "t68"."counted") FILTER(WHERE
               TRUE), 0) AS "r0__refund_cut_fen"
           FROM (
             SELECT
-              "t53"."session_id",
-              "t53"."order_id",
-              "t53"."event_id",
-              "t53"."ts",
-              "t53"."amount_fen",
-              "t53"."_product" AS "product_id",
+              "t54"."session_id",
+              "t54"."order_id",
+              "t54"."event_id",
+              "t54"."ts",
+              "t54"."amount_fen",
+              "t54"."_product" AS "product_id",
               CASE
-                WHEN "t53"."_paid" IS NULL
+                WHEN "t54"."_paid" IS NULL
                 THEN 0
-                ELSE LEAST("t53"."_paid", "t53"."_total") - LEAST("t53"."_paid", "t53"."_total" - "t53"."amount_fen")
+                ELSE LEAST("t54"."_paid", "t54"."_total") - LEAST("t54"."_paid", "t54"."_total" - "t54"."amount_fen")
               END AS "counted"
             FROM (
               SELECT
@@ -1047,41 +1060,54 @@ FROM (
                   "t15"."event_id",
                   "t15"."ts",
                   "t15"."amount_fen",
-                  "t33"."_paid",
-                  "t33"."_product"
+                  "t32"."_paid",
+                  "t32"."_product"
                 FROM (
                   SELECT
-                    *
-                  FROM "sparse_events" AS "t3"
+                    's1' AS "session_id",
+                    "t4"."event_id",
+                    "t4"."ts",
+                    "t4"."type",
+                    "t4"."user_id",
+                    "t4"."source",
+                    "t4"."is_follower",
+                    "t4"."product_id",
+                    "t4"."order_id",
+                    "t4"."quantity",
+                    "t4"."amount_fen",
+                    0 AS "scope_start",
+                    3600000 AS "scope_end",
+                    3600000 AS "scope_as_of"
+                  FROM "sparse_events" AS "t4"
                   WHERE
-                    "t3"."type" = 'refund' AND "t3"."order_id" IS NOT NULL
+                    "t4"."type" = 'refund' AND "t4"."order_id" IS NOT NULL
                 ) AS "t15"
                 LEFT OUTER JOIN (
                   SELECT
-                    "t21"."session_id" AS "_session",
-                    "t21"."order_id" AS "_order",
-                    "t21"."amount_fen" AS "_paid",
-                    "t21"."product_id" AS "_product"
-                  FROM "t20" AS "t21"
+                    "t22"."session_id" AS "_session",
+                    "t22"."order_id" AS "_order",
+                    "t22"."amount_fen" AS "_paid",
+                    "t22"."product_id" AS "_product"
+                  FROM "t21" AS "t22"
                   WHERE
-                    "t21"."rank" = 0
-                ) AS "t33"
-                  ON "t15"."session_id" = "t33"."_session" AND "t15"."order_id" = "t33"."_order"
+                    "t22"."rank" = 0
+                ) AS "t32"
+                  ON "t15"."session_id" = "t32"."_session" AND "t15"."order_id" = "t32"."_order"
               ) AS "t43"
-            ) AS "t53"
-          ) AS "t67"
+            ) AS "t54"
+          ) AS "t68"
           GROUP BY
             1
-        ) AS "t72"
-      ) AS "t77"
-        ON "t92"."session_id" = "t77"."_sid7"
-    ) AS "t93"
-  ) AS "t95"
+        ) AS "t73"
+      ) AS "t78"
+        ON "t93"."session_id" = "t78"."_sid7"
+    ) AS "t94"
+  ) AS "t96"
   LEFT OUTER JOIN (
     SELECT
-      "t54"."session_id" AS "_sid8",
-      "t54"."r0__created_orders",
-      "t54"."r0__unpaid_orders"
+      "t55"."session_id" AS "_sid8",
+      "t55"."r0__created_orders",
+      "t55"."r0__unpaid_orders"
     FROM (
       SELECT
         "t42"."session_id",
@@ -1098,27 +1124,40 @@ FROM (
           "t14"."ts",
           "t14"."product_id",
           "t14"."event_id",
-          "t32"."_order" IS NOT NULL AS "is_paid"
+          "t31"."_order" IS NOT NULL AS "is_paid"
         FROM (
           SELECT
-            *
-          FROM "sparse_events" AS "t3"
+            's1' AS "session_id",
+            "t4"."event_id",
+            "t4"."ts",
+            "t4"."type",
+            "t4"."user_id",
+            "t4"."source",
+            "t4"."is_follower",
+            "t4"."product_id",
+            "t4"."order_id",
+            "t4"."quantity",
+            "t4"."amount_fen",
+            0 AS "scope_start",
+            3600000 AS "scope_end",
+            3600000 AS "scope_as_of"
+          FROM "sparse_events" AS "t4"
           WHERE
-            "t3"."type" = 'order_created' AND "t3"."order_id" IS NOT NULL
+            "t4"."type" = 'order_created' AND "t4"."order_id" IS NOT NULL
         ) AS "t14"
         LEFT OUTER JOIN (
           SELECT
-            "t21"."session_id" AS "_session",
-            "t21"."order_id" AS "_order"
-          FROM "t20" AS "t21"
+            "t22"."session_id" AS "_session",
+            "t22"."order_id" AS "_order"
+          FROM "t21" AS "t22"
           WHERE
-            "t21"."rank" = 0
-        ) AS "t32"
-          ON "t14"."session_id" = "t32"."_session" AND "t14"."order_id" = "t32"."_order"
+            "t22"."rank" = 0
+        ) AS "t31"
+          ON "t14"."session_id" = "t31"."_session" AND "t14"."order_id" = "t31"."_order"
       ) AS "t42"
       GROUP BY
         1
-    ) AS "t54"
-  ) AS "t62"
-    ON "t95"."session_id" = "t62"."_sid8"
-) AS "t96"
+    ) AS "t55"
+  ) AS "t61"
+    ON "t96"."session_id" = "t61"."_sid8"
+) AS "t97"
