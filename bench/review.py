@@ -574,7 +574,7 @@ def many_sessions(args: argparse.Namespace, folder: Path) -> None:
     took, cpu, docs = review_batched(engine, args.chunk)
     count = len(docs)
     how = (
-        "each session's own statements, two at a time"
+        "each session's own query, two sessions at a time"
         if args.chunk == 1
         else f"{args.chunk} sessions per grouped query"
     )

@@ -95,7 +95,25 @@ def test_one_compilation_per_shape(monkeypatch) -> None:
     statements.run(engine, "test-shape", build, Scope("s1", 1_000, 9_000, 9_000), [Span(0, 1)])
     spans = [Span(0, 1), Span(1, 2)]
     statements.run(engine, "test-shape", build, Scope("s1", 1_000, 9_000, 9_000), spans)
-    assert len(compiled) == 3  # open session, ended session, two spans
+    whole = [Span(999, 9_000, whole=True)]
+    statements.run(engine, "test-shape", build, Scope("s1", 1_000, 9_000, 9_000), whole)
+    assert len(compiled) == 4  # open session, ended session, two spans, the session range
+
+
+def test_the_session_range_is_compiled_as_a_whole_range() -> None:
+    """A statement of the session range has no bounds to fill in: it tests no row against
+    them, as the expression built directly does not (`Span.whole`)."""
+    engine = _store()
+    scope = Scope("s1", 1_000, 9_000, 9_000)
+
+    def build(sc: Scope, sp: Sequence[Span]) -> ir.Table:
+        return measures_table(engine.table("live_events"), sc, sp)
+
+    statement = statements._compile(build, scope, [scope.session_span()])
+    assert statement is not None
+    assert not {"lo0", "hi0"} & set(statement.slots[1::2])
+    got = statements.run(engine, "test-whole", build, scope, [scope.session_span()])
+    assert got.to_pylist() == engine.to_arrow(build(scope, [scope.session_span()])).to_pylist()
 
 
 def test_a_value_derived_from_the_scope_falls_back_to_building_each_time() -> None:

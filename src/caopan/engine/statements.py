@@ -54,10 +54,10 @@ def _sentinels(scope: Scope, spans: Sequence[Span]) -> tuple[Scope, list[Span], 
     end = None if scope.end is None else _BASE + 9002
     fake_scope = Scope(_SENTINEL_SESSION, _BASE + 9000, end, _BASE + 9001)
     fake_spans = []
-    for i, _ in enumerate(spans):  # disjoint, increasing: the shape checks still pass
+    for i, span in enumerate(spans):  # disjoint, increasing: the shape checks still pass
         lo, hi = _BASE + 100 * i + 1, _BASE + 100 * i + 2
         names[str(lo)], names[str(hi)] = f"lo{i}", f"hi{i}"
-        fake_spans.append(Span(lo, hi))
+        fake_spans.append(Span(lo, hi, whole=span.whole))
     return fake_scope, fake_spans, names
 
 
@@ -110,7 +110,7 @@ def _statement(
     and for shapes that cannot be kept."""
     if engine.kind != "duckdb":
         return None
-    shape = (key, len(spans), scope.end is None)
+    shape = (key, tuple(span.whole for span in spans), scope.end is None)
     with _lock:
         known = shape in _cache
         statement = _cache.get(shape)
