@@ -32,7 +32,7 @@ from caopan.domain.events import FIELDS
 from caopan.engine import event_log
 from caopan.engine.backend import Engine, connect
 from caopan.engine.measures import measures_table, session_measures, window_measures
-from caopan.engine.review import review
+from caopan.engine.review import review, review_table
 from caopan.engine.schema import schema_of
 from caopan.engine.scope import Scope
 from caopan.ingest.ndjson import BATCH_SCHEMA
@@ -566,17 +566,22 @@ def test_every_engine_gives_the_oracles_review(engine: Engine) -> None:
 # ------------------------------------------------------------------------ compiled SQL
 
 
-def _session_sql(dialect: str) -> str:
+_COMPILED = {"session_measures": measures_table, "session_review": review_table}
+"""The snapshots: the measures alone, and the whole review's one query."""
+
+
+def _session_sql(dialect: str, part: str) -> str:
     events = ibis.table(schema_of("live_events"), name="live_events")
     scope = Scope("s1", start=0, end=3_600_000, as_of=3_600_000)
-    return ibis.to_sql(measures_table(events, scope, [scope.session_span()]), dialect=dialect)
+    return ibis.to_sql(_COMPILED[part](events, scope, [scope.session_span()]), dialect=dialect)
 
 
+@pytest.mark.parametrize("part", sorted(_COMPILED))
 @pytest.mark.parametrize("dialect", ["duckdb", "pyspark"])
-def test_compiled_sql_of_the_session_measures(dialect: str) -> None:
+def test_compiled_sql_of_the_session(dialect: str, part: str) -> None:
     """Regenerate with `CAOPAN_UPDATE_SNAPSHOTS=1 pytest tests/engine/test_measures.py`."""
-    path = SNAPSHOTS / f"session_measures.{dialect}.sql"
-    sql = _session_sql(dialect).strip() + "\n"
+    path = SNAPSHOTS / f"{part}.{dialect}.sql"
+    sql = _session_sql(dialect, part).strip() + "\n"
     if os.environ.get("CAOPAN_UPDATE_SNAPSHOTS") == "1":
         path.parent.mkdir(exist_ok=True)
         path.write_text(sql)
