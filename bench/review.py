@@ -96,7 +96,7 @@ def session(seed: int, target: int, session_id: str | None = None) -> tuple[pa.T
 @dataclass
 class Frames:
     """One session's events split by type, its scope, and what the review's parts share: the
-    standing payments with their attribution (`pays`) and the visits."""
+    standing payments with their attribution (`pays`), the visits and the counted refunds."""
 
     events: pd.DataFrame
     part: Callable[..., pd.DataFrame]
@@ -105,6 +105,7 @@ class Frames:
     end: int | None
     pays: pd.DataFrame = field(default_factory=pd.DataFrame)
     visits: pd.DataFrame = field(default_factory=pd.DataFrame)
+    refunds: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def frames(df: pd.DataFrame, session_id: str) -> Frames:
@@ -221,6 +222,7 @@ def _order_measures(
         pays, entries, left_on="ts", right_on="entry_ts", by="user_id", direction="backward"
     )
     f.pays = att
+    f.refunds = refunds = _counted_refunds(part("refund"), pays)
     here = att[(att["ts"] > lo) & (att["ts"] <= hi)]
     first = here.sort_values(["user_id", "ts", "event_id"]).drop_duplicates("user_id")
     created = part("order_created")
@@ -234,19 +236,20 @@ def _order_measures(
         "pay_uv": int(here["user_id"].nunique()),
         "follower_pay_uv": int(first["entry_follower"].eq(True).sum()),
         "ad_gmv_fen": round(here.loc[here["entry_class"] == "paid", "amount_fen"].sum()),
-        "refund_fen": _refund_fen(part("refund"), pays, lo, hi),
+        "refund_fen": round(refunds.loc[refunds["ts"].between(lo + 1, hi), "counted"].sum()),
         "unpaid_orders": int(unpaid.nunique()),
     }
 
 
-def _refund_fen(refunds: pd.DataFrame, pays: pd.DataFrame, lo: int, hi: int) -> int:
-    refunds = refunds[refunds["order_id"].notna()]
-    cap = pays[["order_id", "amount_fen"]].rename(columns={"amount_fen": "paid"})
+def _counted_refunds(refunds: pd.DataFrame, pays: pd.DataFrame) -> pd.DataFrame:
+    """Each refund with `counted` (capped at what remains of the paid amount; 0 for an order not
+    paid as of as_of) and the `product_id` of its order's standing payment."""
+    refunds = refunds[refunds["order_id"].notna()].drop(columns="product_id")
+    cap = pays[["order_id", "amount_fen", "product_id"]].rename(columns={"amount_fen": "paid"})
     r = refunds.merge(cap, on="order_id", how="left").sort_values(["order_id", "ts", "event_id"])
     running = r.groupby("order_id", sort=False)["amount_fen"].cumsum()
     counted = np.minimum(r["paid"], running) - np.minimum(r["paid"], running - r["amount_fen"])
-    counted = counted.fillna(0)  # an order not paid as of as_of: its refunds count 0
-    return round(counted[(r["ts"] > lo) & (r["ts"] <= hi)].sum())
+    return r.assign(counted=counted.fillna(0))
 
 
 def pandas_review(df: pd.DataFrame, session_id: str) -> dict[str, Any]:
@@ -334,13 +337,7 @@ def _pandas_products(f: Frames) -> list[dict[str, Any]]:
     created = f.part("order_created")
     created = created[created["order_id"].notna()]
     unpaid = created[~created["order_id"].isin(f.pays["order_id"])]
-    refunds = f.part("refund")
-    refunds = refunds[refunds["order_id"].notna()]
-    cap = f.pays[["order_id", "amount_fen", "product_id"]].rename(columns={"amount_fen": "paid"})
-    r = refunds.drop(columns="product_id").merge(cap, on="order_id", how="inner")
-    r = r.sort_values(["order_id", "ts", "event_id"])
-    running = r.groupby("order_id", sort=False)["amount_fen"].cumsum()
-    r["counted"] = np.minimum(r["paid"], running) - np.minimum(r["paid"], running - r["amount_fen"])
+    r = f.refunds[f.refunds["product_id"].notna()]  # refunds of orders paid as of as_of
     named = f.events["product_id"].dropna().unique()
     table = (
         pd.DataFrame(index=pd.Index(named, name="product_id"))
